@@ -1,0 +1,149 @@
+/**
+ * The live LML client: one `HttpClient` built once with the endpoint, auth and JSON accept
+ * header, a per-request timeout, and every failure mapped to `LmlFetchError`.
+ */
+import { HttpClient, HttpClientRequest } from "@effect/platform"
+import { NodeHttpClient } from "@effect/platform-node"
+import {
+  Config,
+  ConfigError,
+  Duration,
+  Effect,
+  Either,
+  Layer,
+  Option,
+  ParseResult,
+  Redacted,
+  Schema
+} from "effect"
+import { integerBetween, required } from "../src/config/EnvValues.js"
+import { LmlFetchError } from "../src/domain/Errors.js"
+import {
+  ApiErrorBody,
+  type BulkResolveInput,
+  BulkResolveRequest,
+  BulkResolveResponse,
+  bulkResolveUrl
+} from "../src/domain/LmlWire.js"
+import { LmlClient } from "../src/LmlClient.js"
+
+export interface LmlHttpSettings {
+  readonly endpoint: string
+  readonly apiKey: Option.Option<Redacted.Redacted>
+  readonly timeout: Duration.Duration
+}
+
+const endpoint = required("LIBRARY_METADATA_URL", "the base URL of LML, e.g. https://lml.example.org").pipe(
+  Config.mapOrFail((raw) => {
+    const url = URL.canParse(raw) ? new URL(raw) : undefined
+    return url !== undefined && (url.protocol === "http:" || url.protocol === "https:")
+      ? Either.right(bulkResolveUrl(raw))
+      : Either.left(
+          ConfigError.InvalidData(
+            [],
+            `LIBRARY_METADATA_URL=${JSON.stringify(raw)} is invalid: expected an http(s) URL`
+          )
+        )
+  })
+)
+
+export const lmlHttpSettings: Config.Config<LmlHttpSettings> = Config.all({
+  endpoint,
+  apiKey: Config.option(Config.redacted("LML_API_KEY")).pipe(
+    Config.map(Option.filter((key) => Redacted.value(key).trim() !== ""))
+  ),
+  timeout: integerBetween("LML_TIMEOUT_MS", 30_000, 1, 600_000).pipe(Config.map(Duration.millis))
+})
+
+/** The message an error body carries, in either shape LML has used; the raw text otherwise. */
+const errorDetail = (body: string): string =>
+  Option.match(Schema.decodeUnknownOption(Schema.parseJson(ApiErrorBody))(body), {
+    onNone: () => body.slice(0, 300),
+    onSome: (parsed) => ("message" in parsed ? parsed.message : JSON.stringify(parsed.detail).slice(0, 300))
+  })
+
+const isRetryableStatus = (status: number) => status >= 500 || status === 429 || status === 408
+
+const decodeEnvelope = Schema.decodeUnknown(Schema.parseJson(BulkResolveResponse))
+
+export const make = (settings: LmlHttpSettings) =>
+  Effect.gen(function* () {
+    const http = (yield* HttpClient.HttpClient).pipe(
+      HttpClient.mapRequest((request) =>
+        Option.match(settings.apiKey, {
+          onNone: () => request,
+          onSome: (key) => HttpClientRequest.bearerToken(request, key)
+        }).pipe(HttpClientRequest.acceptJson)
+      )
+    )
+
+    const resolveBatch = Effect.fn("lml.bulk_resolve_libraries")(
+      function* (inputs: ReadonlyArray<BulkResolveInput>) {
+        yield* Effect.annotateCurrentSpan("lml.batch_size", inputs.length)
+        const request = yield* HttpClientRequest.post(settings.endpoint).pipe(
+          HttpClientRequest.schemaBodyJson(BulkResolveRequest)({ inputs }),
+          Effect.orDie
+        )
+        const response = yield* http.execute(request)
+        yield* Effect.annotateCurrentSpan("http.response.status_code", response.status)
+        // Read the body as text first: a reset mid-body is a transport failure (retryable),
+        // a complete body that is not the envelope is a decode failure (not retryable).
+        const body = yield* response.text
+        if (response.status !== 200) {
+          return yield* new LmlFetchError({
+            status: response.status,
+            retryable: isRetryableStatus(response.status),
+            reason: "Status",
+            detail: errorDetail(body)
+          })
+        }
+        return yield* decodeEnvelope(body).pipe(
+          Effect.mapError(
+            (error) =>
+              new LmlFetchError({
+                status: 200,
+                retryable: false,
+                reason: "Decode",
+                detail: ParseResult.TreeFormatter.formatErrorSync(error).slice(0, 500)
+              })
+          )
+        )
+      },
+      Effect.scoped,
+      Effect.catchTags({
+        RequestError: (error) =>
+          Effect.fail(
+            new LmlFetchError({ status: null, retryable: true, reason: "Transport", detail: error.message })
+          ),
+        ResponseError: (error) =>
+          Effect.fail(
+            new LmlFetchError({
+              status: error.response.status,
+              retryable: true,
+              reason: "Transport",
+              detail: error.message
+            })
+          )
+      }),
+      Effect.timeoutFail({
+        duration: settings.timeout,
+        onTimeout: () =>
+          new LmlFetchError({
+            status: null,
+            retryable: true,
+            reason: "Timeout",
+            detail: `no complete response within ${Duration.format(settings.timeout)}`
+          })
+      })
+    )
+
+    return LmlClient.of({ resolveBatch })
+  })
+
+/** The HTTP client without its transport: tests provide an in-memory `HttpClient`. */
+export const layerWithoutTransport = (settings: LmlHttpSettings) => Layer.effect(LmlClient, make(settings))
+
+export const layerConfig = Layer.unwrapEffect(Effect.map(lmlHttpSettings, layerWithoutTransport))
+
+/** The production client: settings from the environment, undici underneath. */
+export const layer = layerConfig.pipe(Layer.provide(NodeHttpClient.layerUndici))

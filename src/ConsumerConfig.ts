@@ -1,0 +1,81 @@
+/**
+ * The settings of one run, read once from the environment. Tests build them with `make`
+ * (or a `ConfigProvider.fromMap`) instead of touching `process.env`.
+ */
+import { Config, ConfigError, Context, Either, Layer, Option } from "effect"
+import { flag, integerBetween, oneOf, optionalIntegerBetween } from "./config/EnvValues.js"
+
+export type WriteMode = "batch" | "per_library"
+
+export interface Partition {
+  readonly index: number
+  readonly count: number
+}
+
+export interface ConsumerSettings {
+  /** Rows per LML request (LML caps a request at 1000). */
+  readonly batchSize: number
+  /** A library is selected when its identity was not verified within this many days. */
+  readonly staleThresholdDays: number
+  /** Restricts the run to `id % count = index`, for parallel workers. */
+  readonly partition: Option.Option<Partition>
+  /** Call LML, write nothing, report what would have happened. */
+  readonly dryRun: boolean
+  /** `per_library` forces one transaction per library (the fallback path) for every batch. */
+  readonly writeMode: WriteMode
+  /** How many LML requests may be in flight at once. */
+  readonly lmlConcurrency: number
+  /** Minimum gap between the starts of two LML requests. */
+  readonly throttleMs: number
+  /** Optional cap on LML requests per minute. */
+  readonly lmlRatePerMinute: Option.Option<number>
+}
+
+const partition: Config.Config<Option.Option<Partition>> = Config.all([
+  optionalIntegerBetween("PARTITION_INDEX", 0, 1_000_000),
+  optionalIntegerBetween("PARTITION_COUNT", 1, 1_000_000)
+]).pipe(
+  Config.mapOrFail(([index, count]) => {
+    if (Option.isNone(index) && Option.isNone(count)) return Either.right(Option.none())
+    if (Option.isSome(index) && Option.isSome(count) && index.value < count.value) {
+      return Either.right(Option.some({ index: index.value, count: count.value }))
+    }
+    const show = (o: Option.Option<number>) => Option.match(o, { onNone: () => "unset", onSome: String })
+    return Either.left(
+      ConfigError.InvalidData(
+        [],
+        `PARTITION_INDEX=${show(index)} with PARTITION_COUNT=${show(count)} is invalid: ` +
+          "set both, with 0 <= PARTITION_INDEX < PARTITION_COUNT"
+      )
+    )
+  })
+)
+
+export const consumerSettings: Config.Config<ConsumerSettings> = Config.all({
+  batchSize: integerBetween("BATCH_SIZE", 500, 1, 1000),
+  staleThresholdDays: integerBetween("STALE_THRESHOLD_DAYS", 7, 0, 36_500),
+  partition,
+  dryRun: flag("DRY_RUN", false),
+  writeMode: oneOf("WRITE_MODE", ["batch", "per_library"], "batch"),
+  lmlConcurrency: integerBetween("LML_CONCURRENCY", 1, 1, 8),
+  throttleMs: integerBetween("THROTTLE_MS", 0, 0, 3_600_000),
+  lmlRatePerMinute: optionalIntegerBetween("LML_RATE_PER_MIN", 1, 1_000_000)
+})
+
+export class ConsumerConfig extends Context.Tag("ConsumerConfig")<ConsumerConfig, ConsumerSettings>() {
+  static readonly layer = Layer.effect(ConsumerConfig, consumerSettings)
+
+  static readonly defaults: ConsumerSettings = {
+    batchSize: 500,
+    staleThresholdDays: 7,
+    partition: Option.none(),
+    dryRun: false,
+    writeMode: "batch",
+    lmlConcurrency: 1,
+    throttleMs: 0,
+    lmlRatePerMinute: Option.none()
+  }
+
+  static readonly make = (overrides: Partial<ConsumerSettings> = {}) =>
+    Layer.succeed(ConsumerConfig, { ...ConsumerConfig.defaults, ...overrides })
+}

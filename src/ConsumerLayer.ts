@@ -1,0 +1,13 @@
+/**
+ * The consumer with its SQL collaborators. What remains open are the edges — the database
+ * (`SqlClient`, `CatalogSchema`), LML (`LmlClient`) and the settings (`ConsumerConfig`) — so
+ * production, tests and the demo differ only in the layers they provide for those.
+ */
+import { Layer } from "effect"
+import { CatalogRepository } from "./CatalogRepository.js"
+import { Consumer } from "./Consumer.js"
+import { IdentityWriter } from "./IdentityWriter.js"
+
+export const ConsumerLayer = Consumer.Default.pipe(
+  Layer.provide(Layer.mergeAll(CatalogRepository.Default, IdentityWriter.Default))
+)

@@ -1,0 +1,86 @@
+/**
+ * LML's `bulk-resolve-libraries` wire format, as the running service speaks it
+ * (every optional key present as `null`, `cache_stats: null`). The envelope is decoded
+ * strictly; each result is decoded on its own (see `Verdict.ts`) so that one bad result
+ * never sinks its batch.
+ */
+import { Schema } from "effect"
+
+export const IdentitySource = Schema.Literal(
+  "discogs",
+  "musicbrainz",
+  "wikidata",
+  "spotify",
+  "apple_music",
+  "bandcamp"
+)
+export type IdentitySource = typeof IdentitySource.Type
+
+export const IdentityMethod = Schema.Literal(
+  "manual",
+  "cross_source_agreement",
+  "exact_match",
+  "name_variation",
+  "member_group",
+  "alias_match",
+  "trigram",
+  "llm"
+)
+export type IdentityMethod = typeof IdentityMethod.Type
+
+export const ResultKind = Schema.Literal("single_artist", "compilation", "unresolved")
+export type ResultKind = typeof ResultKind.Type
+
+export const LibraryId = Schema.Int.pipe(Schema.brand("LibraryId"))
+export type LibraryId = typeof LibraryId.Type
+
+export class BulkResolveInput extends Schema.Class<BulkResolveInput>("BulkResolveInput")({
+  library_id: LibraryId,
+  artist_name: Schema.String,
+  album_title: Schema.String
+}) {}
+
+export const BulkResolveRequest = Schema.Struct({
+  inputs: Schema.Array(BulkResolveInput)
+})
+
+const NonNegative = Schema.Number.pipe(Schema.nonNegative())
+
+export const CacheStats = Schema.Struct({
+  memory_hits: NonNegative,
+  pg_hits: NonNegative,
+  pg_misses: NonNegative,
+  api_calls: NonNegative,
+  pg_time_ms: NonNegative,
+  api_time_ms: NonNegative
+})
+
+/** The 200 envelope. `results` stay `unknown` here: each is validated against its batch later. */
+export const BulkResolveResponse = Schema.Struct({
+  results: Schema.Array(Schema.Unknown),
+  // The spec says object, the service sends null; neither is load-bearing for a writer.
+  cache_stats: Schema.optional(Schema.Unknown),
+  tracks_contract_version: Schema.optional(Schema.NullOr(Schema.Number))
+})
+export type BulkResolveResponse = typeof BulkResolveResponse.Type
+
+/** Every non-200 body: `ApiErrorResponse`, or FastAPI's `{detail}` from older deployments. */
+export const ApiErrorBody = Schema.Union(
+  Schema.Struct({ message: Schema.String, code: Schema.optional(Schema.String) }),
+  Schema.Struct({ detail: Schema.Unknown })
+)
+
+/** The path every spelling of `LIBRARY_METADATA_URL` must reach. */
+export const BULK_RESOLVE_PATH = "/api/v1/identity/bulk-resolve-libraries"
+
+/**
+ * Operators write the base with or without `/api/v1` and with or without a trailing `/`;
+ * all four spellings yield the same endpoint.
+ */
+export const bulkResolveUrl = (base: string): string => {
+  const trimmed = base
+    .trim()
+    .replace(/\/+$/, "")
+    .replace(/\/api\/v1$/, "")
+  return `${trimmed}${BULK_RESOLVE_PATH}`
+}

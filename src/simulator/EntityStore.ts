@@ -1,0 +1,189 @@
+/**
+ * Where the simulated LML looks artists up. The lookup cascade is LML's: exact name, then
+ * case-insensitive, then a folded form, so that the catalog's spelling drift (case,
+ * diacritics, `&` versus `and`, curly quotes) still lands on the stored entity.
+ */
+import type { IdentityMethod, IdentitySource } from "../domain/LmlWire.js"
+import { type ArtistEntity, identityFromLog, NO_IDS, SOURCE_COLUMNS, type SourceLog } from "./ArtistEntity.js"
+import { demoEntities } from "./demoEntities.js"
+
+export type { ArtistEntity, MainIdentity, SourceLog } from "./ArtistEntity.js"
+export { demoEntities } from "./demoEntities.js"
+
+export interface EntityStore {
+  find(artistName: string): ArtistEntity | undefined
+}
+
+/** The last rung of the cascade: the spelling-insensitive form of a name. */
+export const foldName = (name: string): string =>
+  name
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/[\u201C\u201D]/g, '"')
+    .replace(/&/g, " and ")
+    .replace(/\s+/g, " ")
+    .trim()
+    .toLowerCase()
+
+export const makeEntityStore = (entities: ReadonlyArray<ArtistEntity>): EntityStore => {
+  const exact = new Map<string, ArtistEntity>()
+  const lowered = new Map<string, ArtistEntity>()
+  const folded = new Map<string, ArtistEntity>()
+  // The first entity to claim a key keeps it, so a store's answer never depends on Map quirks.
+  const claim = (index: Map<string, ArtistEntity>, key: string, entity: ArtistEntity) => {
+    if (!index.has(key)) index.set(key, entity)
+  }
+  for (const entity of entities) {
+    claim(exact, entity.name, entity)
+    claim(lowered, entity.name.toLowerCase(), entity)
+    claim(folded, foldName(entity.name), entity)
+  }
+  return {
+    find: (artistName) =>
+      exact.get(artistName) ?? lowered.get(artistName.toLowerCase()) ?? folded.get(foldName(artistName))
+  }
+}
+
+// --- The synthetic store: a catalog of any size whose verdicts are a pure function of the name.
+
+export const syntheticArtistName = (n: number): string => `Synthetic Artist ${n}`
+
+/**
+ * What LML will say about `Synthetic Artist <n>`:
+ * - `resolved` (85%): 1–4 sources at or above the floor, sometimes a legacy row, sometimes an
+ *   extra leg that found nothing or fell below the floor;
+ * - `unknown` (10%): not in the store;
+ * - `below_floor` (5%): in the store, but no leg reached 0.70, so LML still answers `unresolved`.
+ */
+export type SyntheticProfile = "resolved" | "unknown" | "below_floor"
+
+const SYNTHETIC_NAME = /^synthetic artist (\d{1,15})$/
+
+/** A 32-bit integer finaliser; good enough to spread consecutive n over buckets evenly. */
+const mix32 = (value: number): number => {
+  let x = value >>> 0
+  x = Math.imul(x ^ (x >>> 16), 0x7feb352d)
+  x = Math.imul(x ^ (x >>> 15), 0x846ca68b)
+  return (x ^ (x >>> 16)) >>> 0
+}
+
+/** A deterministic stream of 32-bit draws for one artist number and one purpose. */
+const drawsFor = (n: number, purpose: number): (() => number) => {
+  let state = mix32(mix32(n >>> 0) ^ mix32(Math.floor(n / 2 ** 32)) ^ purpose)
+  return () => {
+    state = (state + 0x9e3779b9) >>> 0
+    return mix32(state)
+  }
+}
+
+const PROFILE = 0x51
+const SHAPE = 0x5e
+const IDS = 0x1d
+
+export const syntheticProfile = (n: number): SyntheticProfile => {
+  const bucket = drawsFor(n, PROFILE)() % 100
+  return bucket < 85 ? "resolved" : bucket < 95 ? "unknown" : "below_floor"
+}
+
+const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+/** The id each source would hold for artist n; stable whatever the entity's shape. */
+const syntheticExternalId = (source: IdentitySource, n: number): string => {
+  const draw = drawsFor(n, IDS)
+  const hex = (length: number) => Array.from({ length }, () => (draw() % 16).toString(16)).join("")
+  switch (source) {
+    case "discogs":
+      return String(100_000_000 + (n % 2_000_000_000))
+    case "musicbrainz":
+      return `${hex(8)}-${hex(4)}-4${hex(3)}-${"89ab"[draw() % 4]}${hex(3)}-${hex(12)}`
+    case "wikidata":
+      return `Q${10_000_000 + (n % 100_000_000)}`
+    case "spotify":
+      return Array.from({ length: 22 }, () => BASE62[draw() % 62]).join("")
+    case "apple_music":
+      return String(1_000_000_000 + (n % 900_000_000))
+    case "bandcamp":
+      return `synthetic-artist-${n}`
+  }
+}
+
+const hundredths = (value: number): number => Math.round(value * 100) / 100
+
+/** A method with a confidence inside its band, never below the floor; exact matches dominate. */
+const keptMatch = (draw: () => number): readonly [IdentityMethod, number] => {
+  const roll = draw() % 100
+  const step = draw() % 10
+  if (roll < 55) return ["exact_match", 1]
+  if (roll < 70) return ["name_variation", hundredths(0.9 + step / 100)]
+  if (roll < 78) return ["member_group", hundredths(0.8 + step / 100)]
+  if (roll < 86) return ["alias_match", hundredths(0.75 + step / 100)]
+  if (roll < 93) return ["trigram", hundredths(0.7 + step / 100)]
+  return ["llm", hundredths(0.7 + step / 100)]
+}
+
+/** A leg that does not count: found nothing, or an LLM guess under the floor. */
+const discardedLeg = (source: IdentitySource, n: number, draw: () => number): SourceLog =>
+  draw() % 2 === 0
+    ? { source, method: "trigram", confidence: null, external_id: null }
+    : {
+        source,
+        method: "llm",
+        confidence: hundredths(0.6 + (draw() % 10) / 100),
+        external_id: syntheticExternalId(source, n)
+      }
+
+/** `count` distinct sources in a per-artist order. */
+const pickSources = (count: number, draw: () => number): ReadonlyArray<IdentitySource> => {
+  const sources = SOURCE_COLUMNS.map(([source]) => source)
+  for (let i = 0; i < count; i++) {
+    const j = i + (draw() % (sources.length - i))
+    ;[sources[i], sources[j]] = [sources[j], sources[i]]
+  }
+  return sources.slice(0, count)
+}
+
+/** The entity behind `Synthetic Artist <n>`, or `undefined` when LML has never heard of it. */
+export const syntheticEntity = (n: number): ArtistEntity | undefined => {
+  const profile = syntheticProfile(n)
+  if (profile === "unknown") return undefined
+  const name = syntheticArtistName(n)
+  const draw = drawsFor(n, SHAPE)
+  if (profile === "below_floor") {
+    const log = pickSources(1 + (draw() % 2), draw).map((source) => discardedLeg(source, n, draw))
+    return { name, main: NO_IDS, log }
+  }
+  const sources = pickSources(1 + (draw() % 4), draw)
+  if (draw() % 100 < 8) {
+    const main = identityFromLog(
+      sources.map((source) => ({
+        source,
+        method: "exact_match",
+        confidence: 1,
+        external_id: syntheticExternalId(source, n)
+      }))
+    )
+    return { name, main, log: [] }
+  }
+  const log: Array<SourceLog> = sources.map((source) => {
+    const [method, confidence] = keptMatch(draw)
+    return { source, method, confidence, external_id: syntheticExternalId(source, n) }
+  })
+  const spare = pickSources(6, draw).find((source) => !sources.includes(source))
+  if (spare !== undefined && draw() % 100 < 15) log.push(discardedLeg(spare, n, draw))
+  return { name, main: identityFromLog(log), log }
+}
+
+/**
+ * The benchmark's store: `Synthetic Artist <n>` (in any spelling the cascade forgives) maps to
+ * `syntheticEntity(n)`; every other name falls back to the demo entities.
+ */
+export const syntheticStore = (): EntityStore => {
+  const demo = makeEntityStore(demoEntities)
+  return {
+    find: (artistName) => {
+      const match = SYNTHETIC_NAME.exec(foldName(artistName))
+      return match === null ? demo.find(artistName) : syntheticEntity(Number(match[1]))
+    }
+  }
+}

@@ -1,0 +1,30 @@
+/** Runs the real consumer against the test schema in context, with LML in memory. */
+import { Effect, Layer } from "effect"
+import * as LmlInMemory from "../../layers/LmlInMemory.js"
+import { Consumer } from "../../src/Consumer.js"
+import { ConsumerConfig, type ConsumerSettings } from "../../src/ConsumerConfig.js"
+import { ConsumerLayer } from "../../src/ConsumerLayer.js"
+import * as Totals from "../../src/domain/Totals.js"
+import { demoEntities, makeEntityStore } from "../../src/simulator/EntityStore.js"
+import { makeSimulator, type SimulatorOptions } from "../../src/simulator/LmlSimulator.js"
+
+export const demoSimulator = (options: Omit<SimulatorOptions, "store"> = {}) =>
+  makeSimulator({ store: makeEntityStore(demoEntities), ...options })
+
+/** One run; fails the test if the Totals invariant does not hold. */
+export const runConsumer = (
+  simulator: ReturnType<typeof makeSimulator>,
+  settings: Partial<ConsumerSettings> = {}
+) =>
+  Effect.gen(function* () {
+    const consumer = yield* Consumer
+    const totals = yield* consumer.run
+    if (!Totals.isBalanced(totals)) {
+      return yield* Effect.die(new Error(`Totals invariant broken: ${JSON.stringify(totals)}`))
+    }
+    return totals
+  }).pipe(
+    Effect.provide(
+      ConsumerLayer.pipe(Layer.provide(Layer.merge(LmlInMemory.layer(simulator), ConsumerConfig.make(settings))))
+    )
+  )
