@@ -39,10 +39,7 @@ const endpoint = required("LIBRARY_METADATA_URL", "the base URL of LML, e.g. htt
     return url !== undefined && (url.protocol === "http:" || url.protocol === "https:")
       ? Either.right(bulkResolveUrl(raw))
       : Either.left(
-          ConfigError.InvalidData(
-            [],
-            `LIBRARY_METADATA_URL=${JSON.stringify(raw)} is invalid: expected an http(s) URL`
-          )
+          ConfigError.InvalidData([], `LIBRARY_METADATA_URL='${raw}' is invalid: expected an http(s) URL`)
         )
   })
 )

@@ -24,13 +24,25 @@ export const simulatorHttpClient = (simulator: LmlSimulator) =>
   HttpClient.make((request, url) =>
     Effect.gen(function* () {
       const body = request.body._tag === "Uint8Array" ? new TextDecoder().decode(request.body.body) : ""
-      const reply = simulator.handle({ method: request.method, path: url.pathname, headers: request.headers, body })
+      const reply = simulator.handle({
+        method: request.method,
+        path: url.pathname,
+        headers: request.headers,
+        body
+      })
       if (reply.delayMs > 0) yield* Effect.sleep(Duration.millis(reply.delayMs))
       if (reply.reset === "before-response") {
-        return yield* new HttpClientError.RequestError({ request, reason: "Transport", description: "connection reset" })
+        return yield* new HttpClientError.RequestError({
+          request,
+          reason: "Transport",
+          description: "connection reset"
+        })
       }
       const payload = reply.reset === "mid-body" ? cutOffBody(reply.body) : reply.body
-      return HttpClientResponse.fromWeb(request, new Response(payload, { status: reply.status, headers: reply.headers }))
+      return HttpClientResponse.fromWeb(
+        request,
+        new Response(payload, { status: reply.status, headers: reply.headers })
+      )
     })
   )
 

@@ -18,7 +18,7 @@ export const schemaName: Config.Config<string> = optionalString("WXYC_SCHEMA_NAM
       : Either.left(
           ConfigError.InvalidData(
             [],
-            `WXYC_SCHEMA_NAME=${JSON.stringify(name)} is invalid: expected a Postgres schema name of 1-63 bytes without dots`
+            `WXYC_SCHEMA_NAME='${name}' is invalid: expected a Postgres schema name of 1-63 bytes without dots`
           )
         )
   )

@@ -5,7 +5,7 @@
 import { Config, ConfigError, Either, Option } from "effect"
 
 const invalid = (name: string, raw: string, allowed: string) =>
-  ConfigError.InvalidData([], `${name}=${JSON.stringify(raw)} is invalid: expected ${allowed}`)
+  ConfigError.InvalidData([], `${name}='${raw}' is invalid: expected ${allowed}`)
 
 const INTEGER = /^[+-]?\d+$/
 

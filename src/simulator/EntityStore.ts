@@ -88,19 +88,32 @@ export const syntheticProfile = (n: number): SyntheticProfile => {
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
+/** `length` characters of `alphabet`, five or more per 32-bit draw. */
+const randomText = (draw: () => number, alphabet: string, length: number): string => {
+  const perDraw = Math.floor(32 / Math.log2(alphabet.length))
+  let text = ""
+  let value = 0
+  for (let i = 0; i < length; i++) {
+    if (i % perDraw === 0) value = draw()
+    text += alphabet[value % alphabet.length]
+    value = Math.floor(value / alphabet.length)
+  }
+  return text
+}
+
 /** The id each source would hold for artist n; stable whatever the entity's shape. */
 const syntheticExternalId = (source: IdentitySource, n: number): string => {
-  const draw = drawsFor(n, IDS)
-  const hex = (length: number) => Array.from({ length }, () => (draw() % 16).toString(16)).join("")
   switch (source) {
     case "discogs":
       return String(100_000_000 + (n % 2_000_000_000))
-    case "musicbrainz":
-      return `${hex(8)}-${hex(4)}-4${hex(3)}-${"89ab"[draw() % 4]}${hex(3)}-${hex(12)}`
+    case "musicbrainz": {
+      const hex = randomText(drawsFor(n, IDS), "0123456789abcdef", 30)
+      return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(12, 15)}-${"89ab"[n % 4]}${hex.slice(15, 18)}-${hex.slice(18)}`
+    }
     case "wikidata":
       return `Q${10_000_000 + (n % 100_000_000)}`
     case "spotify":
-      return Array.from({ length: 22 }, () => BASE62[draw() % 62]).join("")
+      return randomText(drawsFor(n, IDS), BASE62, 22)
     case "apple_music":
       return String(1_000_000_000 + (n % 900_000_000))
     case "bandcamp":
@@ -169,7 +182,7 @@ export const syntheticEntity = (n: number): ArtistEntity | undefined => {
     const [method, confidence] = keptMatch(draw)
     return { source, method, confidence, external_id: syntheticExternalId(source, n) }
   })
-  const spare = pickSources(6, draw).find((source) => !sources.includes(source))
+  const spare = SOURCE_COLUMNS.map(([source]) => source).find((source) => !sources.includes(source))
   if (spare !== undefined && draw() % 100 < 15) log.push(discardedLeg(spare, n, draw))
   return { name, main: identityFromLog(log), log }
 }

@@ -64,8 +64,8 @@ interface Row {
   readonly logged: boolean
 }
 
-const columnOrder = (entry: SourceLog): number =>
-  SOURCE_COLUMNS.findIndex(([source]) => source === entry.source)
+const COLUMN_ORDER = new Map(SOURCE_COLUMNS.map(([source], index) => [source, index]))
+const columnOrder = (entry: SourceLog): number => COLUMN_ORDER.get(entry.source) ?? SOURCE_COLUMNS.length
 
 const legacyRows = (main: MainIdentity): ReadonlyArray<Row> =>
   SOURCE_COLUMNS.flatMap(([source, column]) => {
@@ -84,15 +84,18 @@ const loggedRows = (log: ReadonlyArray<SourceLog>): ReadonlyArray<Row> =>
 
 const composeEntity = (entity: ArtistEntity, library_id: number): WireResult => {
   const rows = entity.log.length === 0 ? legacyRows(entity.main) : loggedRows(entity.log)
-  const scored = rows.flatMap((row) =>
-    row.entry.confidence === null ? [] : [{ ...row, confidence: row.entry.confidence }]
-  )
-  const [first, ...others] = scored
-  if (first === undefined) return noIdentity("unresolved", library_id)
-
   // Rule 4: the weakest source sets the verdict; on a tie the first in column order does.
-  const weakest = others.reduce((low, row) => (row.confidence < low.confidence ? row : low), first)
-  const agreeing = scored.filter((row) => row.logged).length >= 2
+  let weakest: { readonly entry: SourceLog; readonly confidence: number } | undefined
+  let loggedVotes = 0
+  for (const { entry, logged } of rows) {
+    if (entry.confidence === null) continue
+    if (logged) loggedVotes++
+    if (weakest === undefined || entry.confidence < weakest.confidence)
+      weakest = { entry, confidence: entry.confidence }
+  }
+  if (weakest === undefined) return noIdentity("unresolved", library_id)
+
+  const agreeing = loggedVotes >= 2
   const provenance = rows.map((row) => row.entry)
   return {
     kind: "single_artist",

@@ -14,7 +14,7 @@ const nonNegativeInt = (name: string, fallback: number): number => {
   if (raw === undefined || raw.trim() === "") return fallback
   const value = Number(raw)
   if (!Number.isSafeInteger(value) || value < 0) {
-    throw new Error(`${name} must be a non-negative integer, got ${JSON.stringify(raw)}`)
+    throw new Error(`${name} must be a non-negative integer, got '${raw}'`)
   }
   return value
 }

@@ -11,7 +11,8 @@ import { countRows, dumpAll, dumpIdentity, dumpSources, seedLibrary, withTables 
 import { demoSimulator, runConsumer } from "../support/consumer.js"
 import { singleArtist } from "../support/wire.js"
 
-const inFreshSchema = <A, E, R>(effect: Effect.Effect<A, E, R>) => effect.pipe(Effect.provide(TestDatabase.layer("pipe")))
+const inFreshSchema = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  effect.pipe(Effect.provide(TestDatabase.layer("pipe")))
 
 /** Six rows: three resolvable, one V/A, one unknown, one resolvable through case drift. */
 const mixedCatalog = [
@@ -47,8 +48,18 @@ describe("consumer pipeline", () => {
         })
         const sources = yield* dumpSources
         expect(sources.filter((row) => row.library_id === 4)).toEqual([
-          expect.objectContaining({ source: "discogs", external_id: "305253", method: "exact_match", confidence: 1 }),
-          expect.objectContaining({ source: "wikidata", external_id: "Q272615", method: "exact_match", confidence: 1 })
+          expect.objectContaining({
+            source: "discogs",
+            external_id: "305253",
+            method: "exact_match",
+            confidence: 1
+          }),
+          expect.objectContaining({
+            source: "wikidata",
+            external_id: "Q272615",
+            method: "exact_match",
+            confidence: 1
+          })
         ])
       })
     )
@@ -71,7 +82,9 @@ describe("consumer pipeline", () => {
             (5, 'exact_match', 1, now() - interval '8 days')`
         )
         const simulator = demoSimulator()
-        const totals = yield* runConsumer(simulator, { partition: { _tag: "Some", value: { index: 1, count: 2 } } as never })
+        const totals = yield* runConsumer(simulator, {
+          partition: { _tag: "Some", value: { index: 1, count: 2 } } as never
+        })
         // Odd ids only: 1 (new), 3 is not canonicalised, 5 is stale.
         expect(simulator.libraryIdsSeen()).toEqual([1, 5])
         expect(totals.scanned).toBe(2)
@@ -90,7 +103,9 @@ describe("consumer pipeline", () => {
         const simulator = demoSimulator({
           resultOverrides: {
             1: singleArtist(1, { confidence: 1.5 }),
-            4: singleArtist(4, { provenance: [{ source: "discogs", method: "exact_match", confidence: 1, external_id: null }] }),
+            4: singleArtist(4, {
+              provenance: [{ source: "discogs", method: "exact_match", confidence: 1, external_id: null }]
+            }),
             5: singleArtist(5, { main: { wikidata_qid: "Q\u0000" } })
           }
         })
@@ -111,7 +126,10 @@ describe("consumer pipeline", () => {
         })
         const totals = yield* runConsumer(simulator)
         // 1 is missing; 4 and 5 were answered by a foreign id (999) and a repeat of 6.
-        expect(totals.rows_skipped).toMatchObject({ lml_cardinality_mismatch: 1, lml_untrusted_library_id: 2 })
+        expect(totals.rows_skipped).toMatchObject({
+          lml_cardinality_mismatch: 1,
+          lml_untrusted_library_id: 2
+        })
         expect(totals.rows_resolved).toBe(1)
         expect((yield* dumpIdentity).map((row) => row.library_id)).toEqual([6])
       })
@@ -149,9 +167,12 @@ describe("consumer pipeline", () => {
       Effect.gen(function* () {
         yield* seedLibrary(mixedCatalog)
         yield* withTables(
-          (sql, t) => sql`ALTER TABLE ${t.identity} ADD CONSTRAINT no_poison CHECK (wikidata_qid <> 'Q-poison')`
+          (sql, t) =>
+            sql`ALTER TABLE ${t.identity} ADD CONSTRAINT no_poison CHECK (wikidata_qid <> 'Q-poison')`
         )
-        const simulator = demoSimulator({ resultOverrides: { 4: singleArtist(4, { main: { wikidata_qid: "Q-poison" } }) } })
+        const simulator = demoSimulator({
+          resultOverrides: { 4: singleArtist(4, { main: { wikidata_qid: "Q-poison" } }) }
+        })
         const totals = yield* runConsumer(simulator)
         expect(totals.rows_skipped.writer_error).toBe(1)
         expect(totals.rows_resolved).toBe(3)
@@ -192,7 +213,10 @@ describe("consumer pipeline", () => {
           method: "exact_match",
           distinct_unresolved_sources: 4
         })
-        expect(identity.find((row) => row.library_id === 4)).toMatchObject({ wikidata_qid: "Qmanual", method: "manual" })
+        expect(identity.find((row) => row.library_id === 4)).toMatchObject({
+          wikidata_qid: "Qmanual",
+          method: "manual"
+        })
         const sources = yield* dumpSources
         // Library 1: the verdict's two sources, the manual spotify row kept, the dropped bandcamp row gone.
         expect(sources.filter((row) => row.library_id === 1).map((row) => [row.source, row.method])).toEqual([
@@ -213,7 +237,9 @@ describe("consumer pipeline", () => {
         yield* seedLibrary([{ id: 1, artist_name: "Stereolab" }])
         yield* runConsumer(demoSimulator())
         expect((yield* dumpSources).map((row) => row.source)).toEqual(["discogs", "wikidata"])
-        yield* withTables((sql, t) => sql`UPDATE ${t.identity} SET last_verified_at = now() - interval '8 days'`)
+        yield* withTables(
+          (sql, t) => sql`UPDATE ${t.identity} SET last_verified_at = now() - interval '8 days'`
+        )
         const changed = demoSimulator({
           resultOverrides: {
             1: singleArtist(1, {
@@ -229,9 +255,16 @@ describe("consumer pipeline", () => {
         })
         const totals = yield* runConsumer(changed)
         expect(totals.source_rows_skipped_null_confidence).toBe(1)
-        expect(yield* dumpSources).toEqual([expect.objectContaining({ source: "bandcamp", external_id: "stereolab" })])
+        expect(yield* dumpSources).toEqual([
+          expect.objectContaining({ source: "bandcamp", external_id: "stereolab" })
+        ])
         expect(yield* dumpIdentity).toEqual([
-          expect.objectContaining({ discogs_artist_id: null, wikidata_qid: null, bandcamp_id: "stereolab", method: "trigram" })
+          expect.objectContaining({
+            discogs_artist_id: null,
+            wikidata_qid: null,
+            bandcamp_id: "stereolab",
+            method: "trigram"
+          })
         ])
       })
     )
@@ -249,7 +282,11 @@ describe("consumer pipeline", () => {
         const simulator = demoSimulator()
         const totals = yield* runConsumer(simulator, { dryRun: true })
         expect(simulator.requestCount).toBe(1)
-        expect(Totals.toDryRunReport(totals)).toMatchObject({ scanned: 6, would_resolve: 4, would_unresolved: 1 })
+        expect(Totals.toDryRunReport(totals)).toMatchObject({
+          scanned: 6,
+          would_resolve: 4,
+          would_unresolved: 1
+        })
         expect(yield* dumpAll).toEqual(before)
       })
     )

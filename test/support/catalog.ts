@@ -33,7 +33,10 @@ export const seedLibrary = (rows: ReadonlyArray<SeedRow>) =>
 /** `count` rows named after the simulator's demo artists, cycling. */
 export const seedArtists = (names: ReadonlyArray<string>, count = names.length, firstId = 1) =>
   seedLibrary(
-    Array.from({ length: count }, (_, i) => ({ id: firstId + i, artist_name: names[i % names.length] ?? null }))
+    Array.from({ length: count }, (_, i) => ({
+      id: firstId + i,
+      artist_name: names[i % names.length] ?? null
+    }))
   )
 
 /** Every identity row, everything but the clock, in a stable order. */

@@ -25,6 +25,8 @@ export const runConsumer = (
     return totals
   }).pipe(
     Effect.provide(
-      ConsumerLayer.pipe(Layer.provide(Layer.merge(LmlInMemory.layer(simulator), ConsumerConfig.make(settings))))
+      ConsumerLayer.pipe(
+        Layer.provide(Layer.merge(LmlInMemory.layer(simulator), ConsumerConfig.make(settings)))
+      )
     )
   )

@@ -8,9 +8,9 @@ const ids = (...n: Array<number>) => n as Array<LibraryId>
 describe("matchResults", () => {
   it("re-keys by library_id, not by position", () => {
     const batch = matchResults(ids(1, 2, 3), [unresolved(3), singleArtist(1), unresolved(2)])
-    expect(batch.verdicts.map((v) => (v._tag === "Resolved" ? v.resolution.library_id : v.library_id))).toEqual([
-      3, 1, 2
-    ])
+    expect(
+      batch.verdicts.map((v) => (v._tag === "Resolved" ? v.resolution.library_id : v.library_id))
+    ).toEqual([3, 1, 2])
     expect(batch.untrusted).toEqual([])
     expect(batch.missing).toEqual([])
   })

@@ -9,7 +9,12 @@ import type { Config } from "effect"
 
 const read = <A>(config: Config.Config<A> | Effect.Effect<A, unknown>, env: Record<string, string>) =>
   Effect.runSync(
-    Effect.either(Effect.withConfigProvider(config as Effect.Effect<A, unknown>, ConfigProvider.fromMap(new Map(Object.entries(env)))))
+    Effect.either(
+      Effect.withConfigProvider(
+        config as Effect.Effect<A, unknown>,
+        ConfigProvider.fromMap(new Map(Object.entries(env)))
+      )
+    )
   )
 
 const errorLine = <A>(config: Config.Config<A>, env: Record<string, string>) => {
@@ -30,11 +35,14 @@ describe("consumer settings", () => {
     })
   })
 
-  it.each(["0", "1001", "abc", "1.5"])("refuses BATCH_SIZE=%s naming the variable, value and range", (value) => {
-    expect(errorLine(consumerSettings, { BATCH_SIZE: value })).toBe(
-      `BATCH_SIZE="${value}" is invalid: expected an integer from 1 to 1000`
-    )
-  })
+  it.each(["0", "1001", "abc", "1.5"])(
+    "refuses BATCH_SIZE=%s naming the variable, value and range",
+    (value) => {
+      expect(errorLine(consumerSettings, { BATCH_SIZE: value })).toBe(
+        `BATCH_SIZE='${value}' is invalid: expected an integer from 1 to 1000`
+      )
+    }
+  )
 
   it.each([
     [{ PARTITION_INDEX: "2", PARTITION_COUNT: "2" }],
@@ -61,7 +69,7 @@ describe("consumer settings", () => {
 
   it("refuses an unknown DRY_RUN", () => {
     expect(errorLine(consumerSettings, { DRY_RUN: "yes" })).toBe(
-      'DRY_RUN="yes" is invalid: expected one of true, 1, false, 0'
+      "DRY_RUN='yes' is invalid: expected one of true, 1, false, 0"
     )
   })
 })
@@ -72,19 +80,25 @@ describe("edge settings", () => {
   })
 
   it("never shows the API key", () => {
-    const settings = Either.getOrThrow(read(lmlHttpSettings, { LIBRARY_METADATA_URL: "http://h", LML_API_KEY: "s3cret" }))
+    const settings = Either.getOrThrow(
+      read(lmlHttpSettings, { LIBRARY_METADATA_URL: "http://h", LML_API_KEY: "s3cret" })
+    )
     expect(String(settings.apiKey)).not.toContain("s3cret")
     expect(JSON.stringify(settings)).not.toContain("s3cret")
   })
 
   it("treats an empty API key as no key", () => {
-    const settings = Either.getOrThrow(read(lmlHttpSettings, { LIBRARY_METADATA_URL: "http://h", LML_API_KEY: "" }))
+    const settings = Either.getOrThrow(
+      read(lmlHttpSettings, { LIBRARY_METADATA_URL: "http://h", LML_API_KEY: "" })
+    )
     expect(Option.isNone(settings.apiKey)).toBe(true)
   })
 
   it("requires a database", () => {
     const result = read(databaseSettings, {})
-    expect(Either.isLeft(result) && configErrorLines(result.left as never)[0]).toMatch(/^DATABASE_URL is not set/)
+    expect(Either.isLeft(result) && configErrorLines(result.left as never)[0]).toMatch(
+      /^DATABASE_URL is not set/
+    )
   })
 
   it("accepts the DB_* form", () => {
@@ -97,6 +111,6 @@ describe("edge settings", () => {
   it("defaults and validates the schema name", () => {
     expect(Either.getOrThrow(read(schemaName, {}))).toBe("wxyc_schema")
     expect(Either.getOrThrow(read(schemaName, { WXYC_SCHEMA_NAME: 'we"ird' }))).toBe('we"ird')
-    expect(errorLine(schemaName, { WXYC_SCHEMA_NAME: "a.b" })).toMatch(/^WXYC_SCHEMA_NAME="a.b" is invalid/)
+    expect(errorLine(schemaName, { WXYC_SCHEMA_NAME: "a.b" })).toMatch(/^WXYC_SCHEMA_NAME='a.b' is invalid/)
   })
 })

@@ -2,8 +2,18 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Totals from "../../src/domain/Totals.js"
 
 describe("Totals", () => {
-  const a = Totals.make({ scanned: 5, rows_resolved: 3, rows_unresolved: 1, rows_skipped: { compilation: 1 } })
-  const b = Totals.make({ scanned: 4, rows_skipped: { lml_error: 4 }, lml_total_calls: 1, lml_total_latency_ms: 12 })
+  const a = Totals.make({
+    scanned: 5,
+    rows_resolved: 3,
+    rows_unresolved: 1,
+    rows_skipped: { compilation: 1 }
+  })
+  const b = Totals.make({
+    scanned: 4,
+    rows_skipped: { lml_error: 4 },
+    lml_total_calls: 1,
+    lml_total_latency_ms: 12
+  })
 
   it("combines field by field and keeps the invariant", () => {
     const sum = Totals.combine(a, b)

@@ -80,7 +80,7 @@ describe("toVerdict", () => {
   })
 
   it("stores hostile but legal strings verbatim", () => {
-    const hostile = "'; DROP TABLE library; -- \u202Eemoji 🎸 \"quoted\" " + "x".repeat(10_000)
+    const hostile = '\'; DROP TABLE library; -- \u202Eemoji 🎸 "quoted" ' + "x".repeat(10_000)
     const verdict = toVerdict(id, singleArtist(7, { main: { spotify_artist_id: hostile } }))
     expect(verdict._tag === "Resolved" && verdict.resolution.main.spotify_artist_id).toBe(hostile)
   })
