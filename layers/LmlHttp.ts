@@ -5,6 +5,7 @@
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import {
+  Clock,
   Config,
   ConfigError,
   Duration,
@@ -17,6 +18,7 @@ import {
   Schema
 } from "effect"
 import { integerBetween, required } from "../src/config/EnvValues.js"
+import { retryAfterMs } from "../src/domain/Backoff.js"
 import { LmlFetchError } from "../src/domain/Errors.js"
 import {
   ApiErrorBody,
@@ -75,8 +77,11 @@ export const make = (settings: LmlHttpSettings) =>
     )
 
     const resolveBatch = Effect.fn("lml.bulk_resolve_libraries")(
-      function* (inputs: ReadonlyArray<BulkResolveInput>) {
-        yield* Effect.annotateCurrentSpan("lml.batch_size", inputs.length)
+      function* (inputs: ReadonlyArray<BulkResolveInput>, options?: { readonly attempt: number }) {
+        yield* Effect.annotateCurrentSpan({
+          "lml.batch_size": inputs.length,
+          "lml.attempt": options?.attempt ?? 1
+        })
         const request = yield* HttpClientRequest.post(settings.endpoint).pipe(
           HttpClientRequest.schemaBodyJson(BulkResolveRequest)({ inputs }),
           Effect.orDie
@@ -87,11 +92,13 @@ export const make = (settings: LmlHttpSettings) =>
         // a complete body that is not the envelope is a decode failure (not retryable).
         const body = yield* response.text
         if (response.status !== 200) {
+          const now = yield* Clock.currentTimeMillis
           return yield* new LmlFetchError({
             status: response.status,
             retryable: isRetryableStatus(response.status),
             reason: "Status",
-            detail: errorDetail(body)
+            detail: errorDetail(body),
+            retryAfterMs: retryAfterMs(response.headers["retry-after"], now, Number.POSITIVE_INFINITY)
           })
         }
         return yield* decodeEnvelope(body).pipe(

@@ -3,9 +3,9 @@
  * the entrypoint turns into the process exit code; nothing here exits the process.
  */
 import { Command } from "@effect/cli"
-import { Cause, ConfigError, Console, Data, Effect } from "effect"
+import { Cause, ConfigError, Console, Data, Effect, Ref } from "effect"
 import { MigrateLive, ConsumerLive } from "../layers/Main.js"
-import { configErrorLines } from "./config/EnvValues.js"
+import { configErrorLines, integerBetween } from "./config/EnvValues.js"
 import { Consumer } from "./Consumer.js"
 import * as Totals from "./domain/Totals.js"
 import { migrate } from "./Migrations.js"
@@ -13,14 +13,40 @@ import { migrate } from "./Migrations.js"
 /** How a command ended, for the process exit code (see README, "Exit codes"). */
 export class ExitStatus extends Data.TaggedError("ExitStatus")<{ readonly code: number }> {}
 
-/** Runs the job once and prints its report on stdout: 0 clean, 2 when any library hit an error bucket. */
+/** Exit status of a run that found another run holding its lock (EX_TEMPFAIL: try again later). */
+export const EXIT_LOCKED = 75
+
+/** How long a signalled run may take to finish its in-flight write before the process is ended. */
+export const shutdownGraceMs = integerBetween("SHUTDOWN_GRACE_MS", 20_000, 0, 600_000)
+
+/**
+ * Runs the job once and prints its report on stdout: 0 clean, 2 when any library hit an error
+ * bucket. A run that is interrupted or dies still prints what it did before it stopped.
+ */
 export const runOnce = Effect.gen(function* () {
   const consumer = yield* Consumer
-  const config = consumer.settings
-  const totals = yield* consumer.run
-  yield* Console.log(JSON.stringify(config.dryRun ? Totals.toDryRunReport(totals) : totals))
+  const dryRun = consumer.settings.dryRun
+  const progress = yield* Ref.make(Totals.empty)
+  const report = (totals: Totals.Totals) =>
+    Console.log(JSON.stringify(dryRun ? Totals.toDryRunReport(totals) : totals))
+  const reportPartial = (why: string) =>
+    Effect.flatMap(Ref.get(progress), (totals) =>
+      Effect.zipRight(
+        report(totals),
+        Effect.logWarning(`${why}; the Totals printed are partial`).pipe(
+          Effect.annotateLogs({ scanned: totals.scanned, resolved: totals.rows_resolved })
+        )
+      )
+    )
+  const totals = yield* consumer.runInto(progress).pipe(
+    Effect.onInterrupt(() => reportPartial("run interrupted")),
+    Effect.tapError((error) =>
+      error._tag === "RunLockBusy" ? Effect.void : reportPartial("run stopped by a fatal error")
+    )
+  )
+  yield* report(totals)
   const errors = Totals.errorCount(totals)
-  yield* Effect.logInfo(config.dryRun ? "dry run finished; nothing was written" : "run finished").pipe(
+  yield* Effect.logInfo(dryRun ? "dry run finished; nothing was written" : "run finished").pipe(
     Effect.annotateLogs({
       scanned: totals.scanned,
       resolved: totals.rows_resolved,
@@ -28,10 +54,14 @@ export const runOnce = Effect.gen(function* () {
     })
   )
   if (errors > 0) return yield* new ExitStatus({ code: 2 })
-})
+}).pipe(
+  Effect.catchTag("RunLockBusy", (busy) =>
+    Effect.zipRight(Effect.logError(busy.message), Effect.fail(new ExitStatus({ code: EXIT_LOCKED })))
+  )
+)
 
 /** Fatal errors become one clear line on stderr and exit status 1. */
-const reportFatal = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+export const reportFatal = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   effect.pipe(
     Effect.catchAllCause((cause) => {
       const failure = Cause.failureOption(cause)

@@ -3,111 +3,137 @@
  * into one Totals record. `run` has no exit codes and no process handling, so the same
  * effect serves the one-shot CLI, a schedule, and any Effect app that mounts it.
  */
-import { type Chunk, Duration, Effect, Either, Stream } from "effect"
+import { type Chunk, Effect, Either, Ref, Stream } from "effect"
+import { makeBatchResolver, type BatchAnswer, type Segment } from "./BatchResolver.js"
 import { CatalogRepository, type CatalogRow } from "./CatalogRepository.js"
 import { ConsumerConfig } from "./ConsumerConfig.js"
 import { type BatchVerdicts, matchResults } from "./domain/BatchVerdicts.js"
-import type { LmlFetchError } from "./domain/Errors.js"
 import { BulkResolveInput } from "./domain/LmlWire.js"
 import * as Tally from "./domain/Tally.js"
 import * as Totals from "./domain/Totals.js"
 import { IdentityWriter } from "./IdentityWriter.js"
 import { LmlClient } from "./LmlClient.js"
 import { makeRequestPacer, minimumGapMs } from "./RequestPacer.js"
+import { RunLock } from "./RunLock.js"
 
-/** A batch after its LML call, waiting for the writer. */
+const RETRY_CAP_MS = 30_000
+
+/** A batch after LML has answered (or failed) every part of it, waiting for the writer. */
 interface AnsweredBatch {
   readonly index: number
   readonly rows: Chunk.Chunk<CatalogRow>
-  readonly answer: Either.Either<BatchVerdicts, LmlFetchError>
-  readonly latencyMs: number
+  readonly answer: BatchAnswer
 }
 
-const idRange = (rows: Chunk.Chunk<CatalogRow>) => {
-  const ids = Array.from(rows, (row) => row.id)
-  return { first_library_id: ids[0], last_library_id: ids.at(-1) }
+interface RecordedBatch {
+  readonly totals: Totals.Totals
+  /** No input of the batch got an answer from LML: what the circuit breaker counts. */
+  readonly lmlFailedWholly: boolean
 }
+
+const toInput = (row: CatalogRow) =>
+  new BulkResolveInput({ library_id: row.id, artist_name: row.artist_name, album_title: row.album_title })
+
+const matchSegment = (segment: Segment) =>
+  Either.map(segment.answer, (envelope) =>
+    matchResults(
+      segment.inputs.map((input) => input.library_id),
+      envelope.results
+    )
+  )
 
 export class Consumer extends Effect.Service<Consumer>()("Consumer", {
   effect: Effect.gen(function* () {
     const config = yield* ConsumerConfig
     const catalog = yield* CatalogRepository
     const writer = yield* IdentityWriter
-    const lml = yield* LmlClient
-    const awaitRequestSlot = yield* makeRequestPacer(minimumGapMs(config.throttleMs, config.lmlRatePerMinute))
+    const runLock = yield* RunLock
+    const resolveBatch = makeBatchResolver(
+      yield* LmlClient,
+      { maxRetries: config.lmlMaxRetries, baseMs: config.lmlRetryBaseMs, capMs: RETRY_CAP_MS },
+      yield* makeRequestPacer(minimumGapMs(config.throttleMs, config.lmlRatePerMinute))
+    )
 
     const askLml = Effect.fn("Consumer.askLml")(function* ([rows, index]: readonly [
       Chunk.Chunk<CatalogRow>,
       number
     ]) {
-      yield* Effect.annotateCurrentSpan({ "batch.index": index, "batch.size": rows.length })
-      yield* awaitRequestSlot
-      const inputs = Array.from(
-        rows,
-        (row) =>
-          new BulkResolveInput({
-            library_id: row.id,
-            artist_name: row.artist_name,
-            album_title: row.album_title
-          })
-      )
-      const [elapsed, response] = yield* Effect.timed(Effect.either(lml.resolveBatch(inputs)))
-      const latencyMs = Math.round(Duration.toMillis(elapsed))
-      const answer = Either.map(response, (envelope) =>
-        matchResults(
-          inputs.map((input) => input.library_id),
-          envelope.results
-        )
-      )
-      return { index, rows, answer, latencyMs } satisfies AnsweredBatch
+      const answer = yield* resolveBatch(Array.from(rows, toInput))
+      yield* Effect.annotateCurrentSpan({
+        "batch.index": index,
+        "batch.size": rows.length,
+        "lml.calls": answer.calls,
+        "lml.retries": answer.retries
+      })
+      return { index, rows, answer } satisfies AnsweredBatch
     })
 
-    const logAnomalies = (batch: AnsweredBatch, verdicts: BatchVerdicts) =>
+    const logAnomalies = (index: number, segment: Segment, verdicts: Either.Either<BatchVerdicts, unknown>) =>
       Effect.gen(function* () {
-        for (const verdict of verdicts.verdicts) {
+        if (Either.isLeft(segment.answer)) {
+          const error = segment.answer.left
+          const ids = segment.inputs.map((input) => input.library_id)
+          return yield* Effect.logError("LML gave no answer; libraries skipped").pipe(
+            Effect.annotateLogs({
+              batch_index: index,
+              libraries: ids.length,
+              library_ids: ids.length <= 20 ? ids : [`${ids[0]}..${ids.at(-1)}`],
+              status: error.status,
+              reason: error.reason,
+              error: error.message
+            })
+          )
+        }
+        if (Either.isLeft(verdicts)) return
+        for (const verdict of verdicts.right.verdicts) {
           if (verdict._tag === "Invalid") {
             yield* Effect.logWarning("invalid verdict refused").pipe(
               Effect.annotateLogs({ library_id: verdict.library_id, reason: verdict.reason })
             )
           }
         }
-        if (verdicts.untrusted.length > 0 || verdicts.missing.length > 0 || verdicts.strayResults > 0) {
+        const { untrusted, missing, strayResults } = verdicts.right
+        if (untrusted.length > 0 || missing.length > 0 || strayResults > 0) {
           yield* Effect.logWarning("LML results do not match the batch's inputs").pipe(
             Effect.annotateLogs({
-              batch_index: batch.index,
-              untrusted_library_ids: verdicts.untrusted,
-              missing_library_ids: verdicts.missing,
-              stray_results: verdicts.strayResults
+              batch_index: index,
+              untrusted_library_ids: untrusted,
+              missing_library_ids: missing,
+              stray_results: strayResults
             })
           )
         }
       })
 
     const recordBatch = Effect.fn("Consumer.recordBatch")(function* (batch: AnsweredBatch) {
-      yield* Effect.annotateCurrentSpan({ "batch.index": batch.index, "batch.size": batch.rows.length })
-      if (Either.isLeft(batch.answer)) {
-        const error = batch.answer.left
-        yield* Effect.logError("LML call failed; batch skipped").pipe(
-          Effect.annotateLogs({
-            batch_index: batch.index,
-            libraries: batch.rows.length,
-            ...idRange(batch.rows),
-            status: error.status,
-            reason: error.reason,
-            error: error.message
-          })
-        )
-        return Tally.lmlFailure(batch.rows.length, batch.latencyMs)
-      }
-      const verdicts = batch.answer.right
-      yield* logAnomalies(batch, verdicts)
-      const resolutions = Tally.resolutions(verdicts)
+      const { segments } = batch.answer
+      const verdicts = segments.map(matchSegment)
+      yield* Effect.forEach(segments, (segment, i) => logAnomalies(batch.index, segment, verdicts[i]!), {
+        discard: true
+      })
+      const resolutions = verdicts.flatMap((v) => (Either.isRight(v) ? Tally.resolutions(v.right) : []))
+      // A write in progress finishes (commits or rolls back) even when the run is interrupted.
       const write = config.dryRun
         ? { written: resolutions.length, manualOverrides: 0, failed: 0 }
-        : yield* writer
-            .write(resolutions, config.writeMode)
-            .pipe(Effect.map((outcome) => ({ ...outcome, failed: outcome.failed.length })))
-      const totals = Tally.answeredBatch(batch.rows.length, verdicts, write, batch.latencyMs)
+        : yield* writer.write(resolutions, config.writeMode).pipe(
+            Effect.map((outcome) => ({ ...outcome, failed: outcome.failed.length })),
+            Effect.uninterruptible
+          )
+      const totals = [
+        ...verdicts.map((v, i) =>
+          Either.match(v, {
+            onLeft: () => Tally.lmlFailure(segments[i]!.inputs.length),
+            onRight: (matched) => Tally.answered(segments[i]!.inputs.length, matched)
+          })
+        ),
+        Tally.written(write),
+        Tally.calls(batch.answer)
+      ].reduce(Totals.combine, Totals.empty)
+      yield* Effect.annotateCurrentSpan({
+        "batch.index": batch.index,
+        "batch.size": batch.rows.length,
+        "write.rows_written": totals.rows_resolved
+      })
       yield* Effect.logInfo("batch done").pipe(
         Effect.annotateLogs({
           batch_index: batch.index,
@@ -115,40 +141,74 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
           resolved: totals.rows_resolved,
           unresolved: totals.rows_unresolved,
           skipped: Totals.skippedCount(totals),
-          lml_latency_ms: batch.latencyMs
+          lml_calls: totals.lml_total_calls,
+          lml_latency_ms: totals.lml_total_latency_ms
         })
       )
-      return totals
+      return { totals, lmlFailedWholly: verdicts.every(Either.isLeft) } satisfies RecordedBatch
     })
 
-    const run = Effect.gen(function* () {
-      yield* catalog.verifySchema
-      const selection = {
-        staleThresholdDays: config.staleThresholdDays,
-        partition: config.partition,
-        pageSize: config.batchSize
-      }
-      const totals = yield* catalog.pendingRows(selection).pipe(
-        Stream.grouped(config.batchSize),
-        Stream.zipWithIndex,
-        Stream.mapEffect(askLml, { concurrency: config.lmlConcurrency }),
-        // Lets the next LML calls run while the writer is busy with this batch.
-        Stream.buffer({ capacity: config.lmlConcurrency }),
-        Stream.mapEffect(recordBatch),
-        Stream.runFold(Totals.empty, Totals.combine)
+    /** Stops the stream once `maxConsecutiveFailedBatches` batches in a row got nothing from LML. */
+    const circuitBreaker = <E, R>(batches: Stream.Stream<RecordedBatch, E, R>) =>
+      batches.pipe(
+        Stream.mapAccum(0, (failedInARow, batch) => {
+          const next = batch.lmlFailedWholly ? failedInARow + 1 : 0
+          return [next, { batch, open: next >= config.maxConsecutiveFailedBatches }] as const
+        }),
+        Stream.takeUntil(({ open }) => open),
+        Stream.tap(({ open }) =>
+          open
+            ? Effect.logError("circuit breaker open: LML failed every batch in a row; stopping the run").pipe(
+                Effect.annotateLogs("consecutive_failed_batches", config.maxConsecutiveFailedBatches)
+              )
+            : Effect.void
+        ),
+        Stream.map(({ batch }) => batch)
       )
-      yield* Effect.annotateCurrentSpan(Totals.toSpanAttributes(totals))
-      return totals
-    }).pipe(
-      Effect.withSpan("library-identity-consumer.run", {
-        attributes: {
-          "consumer.batch_size": config.batchSize,
-          "consumer.dry_run": config.dryRun,
-          "consumer.write_mode": config.writeMode
-        }
-      })
-    )
 
-    return { run, settings: config } as const
+    /**
+     * Runs once, adding each batch's Totals to `progress` as it lands, so a caller that is
+     * interrupted or fails can still report what was done.
+     */
+    const runInto = (progress: Ref.Ref<Totals.Totals>) =>
+      Effect.gen(function* () {
+        yield* catalog.verifySchema
+        yield* runLock.hold(config.partition)
+        const selection = {
+          staleThresholdDays: config.staleThresholdDays,
+          partition: config.partition,
+          pageSize: config.batchSize
+        }
+        yield* catalog.pendingRows(selection).pipe(
+          Stream.grouped(config.batchSize),
+          Stream.zipWithIndex,
+          Stream.mapEffect(askLml, { concurrency: config.lmlConcurrency }),
+          // Lets the next LML calls run while the writer is busy with this batch.
+          Stream.buffer({ capacity: config.lmlConcurrency }),
+          Stream.mapEffect(recordBatch),
+          circuitBreaker,
+          Stream.runForEach((batch) => Ref.update(progress, (sum) => Totals.combine(sum, batch.totals)))
+        )
+        const totals = yield* Ref.get(progress)
+        yield* Effect.annotateCurrentSpan(Totals.toSpanAttributes(totals))
+        return totals
+      }).pipe(
+        Effect.scoped,
+        Effect.withSpan("library-identity-consumer.run", {
+          attributes: {
+            "consumer.batch_size": config.batchSize,
+            "consumer.dry_run": config.dryRun,
+            "consumer.write_mode": config.writeMode,
+            "consumer.partition":
+              config.partition._tag === "Some"
+                ? `${config.partition.value.index}/${config.partition.value.count}`
+                : "all"
+          }
+        })
+      )
+
+    const run = Effect.flatMap(Ref.make(Totals.empty), runInto)
+
+    return { run, runInto, settings: config } as const
   })
 }) {}

@@ -29,6 +29,12 @@ export interface ConsumerSettings {
   readonly throttleMs: number
   /** Optional cap on LML requests per minute. */
   readonly lmlRatePerMinute: Option.Option<number>
+  /** Retries of a retryable LML failure before the batch counts as `lml_error`. */
+  readonly lmlMaxRetries: number
+  /** The first backoff step; later ones double, with full jitter, up to 30 s. */
+  readonly lmlRetryBaseMs: number
+  /** After this many whole batches in a row end in `lml_error`, LML is down: stop the run. */
+  readonly maxConsecutiveFailedBatches: number
 }
 
 const partition: Config.Config<Option.Option<Partition>> = Config.all([
@@ -59,7 +65,10 @@ export const consumerSettings: Config.Config<ConsumerSettings> = Config.all({
   writeMode: oneOf("WRITE_MODE", ["batch", "per_library"], "batch"),
   lmlConcurrency: integerBetween("LML_CONCURRENCY", 1, 1, 8),
   throttleMs: integerBetween("THROTTLE_MS", 0, 0, 3_600_000),
-  lmlRatePerMinute: optionalIntegerBetween("LML_RATE_PER_MIN", 1, 1_000_000)
+  lmlRatePerMinute: optionalIntegerBetween("LML_RATE_PER_MIN", 1, 1_000_000),
+  lmlMaxRetries: integerBetween("LML_MAX_RETRIES", 4, 0, 20),
+  lmlRetryBaseMs: integerBetween("LML_RETRY_BASE_MS", 500, 1, 30_000),
+  maxConsecutiveFailedBatches: integerBetween("LML_MAX_CONSECUTIVE_FAILED_BATCHES", 5, 1, 1_000_000)
 })
 
 export class ConsumerConfig extends Context.Tag("ConsumerConfig")<ConsumerConfig, ConsumerSettings>() {
@@ -73,7 +82,10 @@ export class ConsumerConfig extends Context.Tag("ConsumerConfig")<ConsumerConfig
     writeMode: "batch",
     lmlConcurrency: 1,
     throttleMs: 0,
-    lmlRatePerMinute: Option.none()
+    lmlRatePerMinute: Option.none(),
+    lmlMaxRetries: 4,
+    lmlRetryBaseMs: 500,
+    maxConsecutiveFailedBatches: 5
   }
 
   static readonly make = (overrides: Partial<ConsumerSettings> = {}) =>

@@ -7,7 +7,8 @@ import { Layer } from "effect"
 import { CatalogRepository } from "./CatalogRepository.js"
 import { Consumer } from "./Consumer.js"
 import { IdentityWriter } from "./IdentityWriter.js"
+import { RunLock } from "./RunLock.js"
 
 export const ConsumerLayer = Consumer.Default.pipe(
-  Layer.provide(Layer.mergeAll(CatalogRepository.Default, IdentityWriter.Default))
+  Layer.provide(Layer.mergeAll(CatalogRepository.Default, IdentityWriter.Default, RunLock.Default))
 )

@@ -2,17 +2,21 @@
  * Writes resolved verdicts: the `library_identity` main row and one `library_identity_source`
  * row per stored source, with a constant number of array-bound statements per batch. Each
  * library's write is atomic; a batch that fails as a whole is retried one library per
- * transaction so that only the offending library is lost.
+ * transaction so that only the offending library is lost. Lost connections, deadlocks and
+ * serialization failures are retried a few times; if they persist the database is gone and
+ * the run must stop, so they fail instead of being charged to libraries.
  *
  * The writer owns only the columns LML's verdict carries. Release-level ids,
  * `agreement_sources`, `boost_sources` and the generated column are never written, and rows
  * whose `method` is `manual` are never overwritten or deleted.
  */
 import { SqlClient } from "@effect/sql"
-import { Effect } from "effect"
+import type { SqlError } from "@effect/sql/SqlError"
+import { Effect, Either } from "effect"
 import { CatalogSchema, catalogTables } from "./CatalogSchema.js"
 import type { WriteMode } from "./ConsumerConfig.js"
-import { causeMessage } from "./domain/Errors.js"
+import { isTransientDatabaseError, retryTransient } from "./DatabaseFaults.js"
+import { CatalogError, causeMessage } from "./domain/Errors.js"
 import type { LibraryId } from "./domain/LmlWire.js"
 import type { Resolution } from "./domain/Verdict.js"
 
@@ -114,7 +118,13 @@ export class IdentityWriter extends Effect.Service<IdentityWriter>()("IdentityWr
         const written = (yield* upsertMainRows(rs)).map((row) => row.library_id)
         if (written.length > 0) yield* replaceSourceRows(rs, written)
         return written.length
-      }).pipe(sql.withTransaction)
+      }).pipe(sql.withTransaction, retryTransient)
+
+    /** A failure that outlived the retries and is not about the data: the database is gone. */
+    const failIfDatabaseLost = (error: SqlError) =>
+      isTransientDatabaseError(error)
+        ? Effect.fail(CatalogError.fromCause("writing identity rows", error))
+        : Effect.void
 
     const writeOneByOne = (rs: ReadonlyArray<Resolution>) =>
       Effect.gen(function* () {
@@ -122,15 +132,16 @@ export class IdentityWriter extends Effect.Service<IdentityWriter>()("IdentityWr
         const failed: Array<WriteFailure> = []
         for (const resolution of rs) {
           const outcome = yield* Effect.either(writeAtomically([resolution]))
-          if (outcome._tag === "Right") {
+          if (Either.isRight(outcome)) {
             written += outcome.right
-          } else {
-            const reason = causeMessage(outcome.left)
-            failed.push({ library_id: resolution.library_id, reason })
-            yield* Effect.logError("library write failed").pipe(
-              Effect.annotateLogs({ library_id: resolution.library_id, reason })
-            )
+            continue
           }
+          yield* failIfDatabaseLost(outcome.left)
+          const reason = causeMessage(outcome.left)
+          failed.push({ library_id: resolution.library_id, reason })
+          yield* Effect.logError("library write failed").pipe(
+            Effect.annotateLogs({ library_id: resolution.library_id, reason })
+          )
         }
         return {
           written,
@@ -140,23 +151,37 @@ export class IdentityWriter extends Effect.Service<IdentityWriter>()("IdentityWr
         }
       })
 
+    const writeBatch = (rs: ReadonlyArray<Resolution>) =>
+      Effect.gen(function* () {
+        const batch = yield* Effect.either(writeAtomically(rs))
+        if (Either.isRight(batch)) {
+          return {
+            written: batch.right,
+            manualOverrides: rs.length - batch.right,
+            failed: [],
+            mode: "batch" as const
+          }
+        }
+        yield* failIfDatabaseLost(batch.left)
+        yield* Effect.logWarning("batch write failed; writing one library per transaction").pipe(
+          Effect.annotateLogs({ libraries: rs.length, reason: causeMessage(batch.left) })
+        )
+        return yield* writeOneByOne(rs)
+      })
+
     const write = Effect.fn("IdentityWriter.write")(function* (
       rs: ReadonlyArray<Resolution>,
       mode: WriteMode
     ) {
-      yield* Effect.annotateCurrentSpan({ "write.libraries": rs.length, "write.requested_mode": mode })
-      if (rs.length === 0) return { written: 0, manualOverrides: 0, failed: [], mode } satisfies WriteOutcome
-      if (mode === "batch") {
-        const batch = yield* Effect.either(writeAtomically(rs))
-        if (batch._tag === "Right") {
-          return { written: batch.right, manualOverrides: rs.length - batch.right, failed: [], mode }
-        }
-        yield* Effect.logWarning("batch write failed; retrying one library per transaction").pipe(
-          Effect.annotateLogs({ libraries: rs.length, reason: causeMessage(batch.left) })
-        )
-      }
-      const outcome: WriteOutcome = yield* writeOneByOne(rs)
-      yield* Effect.annotateCurrentSpan({ "write.rows_written": outcome.written, "write.mode": outcome.mode })
+      const outcome: WriteOutcome =
+        rs.length === 0
+          ? { written: 0, manualOverrides: 0, failed: [], mode }
+          : yield* mode === "batch" ? writeBatch(rs) : writeOneByOne(rs)
+      yield* Effect.annotateCurrentSpan({
+        "write.libraries": rs.length,
+        "write.rows_written": outcome.written,
+        "write.mode": outcome.mode
+      })
       return outcome
     })
 

@@ -11,7 +11,8 @@ export class LmlClient extends Context.Tag("LmlClient")<
   {
     /** One request for the whole batch; results still need matching against the inputs. */
     readonly resolveBatch: (
-      inputs: ReadonlyArray<BulkResolveInput>
+      inputs: ReadonlyArray<BulkResolveInput>,
+      options?: { readonly attempt: number }
     ) => Effect.Effect<BulkResolveResponse, LmlFetchError>
   }
 >() {}

@@ -14,10 +14,21 @@ export class LmlFetchError extends Data.TaggedError("LmlFetchError")<{
   readonly retryable: boolean
   readonly reason: LmlFailureReason
   readonly detail: string
+  /** The server's `Retry-After` (429/503), as a delay in milliseconds. */
+  readonly retryAfterMs?: number | undefined
 }> {
   override get message(): string {
     const status = this.status === null ? "no response" : `HTTP ${this.status}`
     return `LML bulk-resolve failed (${this.reason}, ${status}): ${this.detail}`
+  }
+}
+
+/** LML refused our credentials (401/403): every later batch would fail the same way. */
+export class LmlAuthError extends Data.TaggedError("LmlAuthError")<{ readonly status: number }> {
+  override get message(): string {
+    return this.status === 401
+      ? "LML answered 401: it requires an API key; set LML_API_KEY"
+      : "LML answered 403: it rejected the API key; check LML_API_KEY"
   }
 }
 

@@ -1,6 +1,7 @@
 /**
- * Where each Totals bucket is counted: one batch's outcome becomes one Totals record,
- * charging every input to exactly one library-level bucket.
+ * Where each Totals bucket is counted. A batch's inputs are charged by the segment LML
+ * answered them in (`answered`, `lmlFailure`); its resolutions by what the writer did with
+ * them (`written`); its calls by how many requests it took (`calls`).
  */
 import type { BatchVerdicts } from "./BatchVerdicts.js"
 import * as Totals from "./Totals.js"
@@ -13,33 +14,28 @@ export interface WriteTally {
   readonly failed: number
 }
 
-export const lmlFailure = (inputs: number, latencyMs: number): Totals.Totals =>
-  Totals.make({
-    scanned: inputs,
-    rows_skipped: { lml_error: inputs },
-    lml_total_calls: 1,
-    lml_total_latency_ms: latencyMs
-  })
+export interface CallTally {
+  readonly calls: number
+  readonly retries: number
+  readonly latencyMs: number
+}
 
 export const resolutions = (batch: BatchVerdicts): ReadonlyArray<Resolution> =>
   batch.verdicts.flatMap((verdict) => (verdict._tag === "Resolved" ? [verdict.resolution] : []))
 
-export const answeredBatch = (
-  inputs: number,
-  batch: BatchVerdicts,
-  write: WriteTally,
-  latencyMs: number
-): Totals.Totals => {
+/** Inputs LML gave no usable answer for, after every retry. */
+export const lmlFailure = (inputs: number): Totals.Totals =>
+  Totals.make({ scanned: inputs, rows_skipped: { lml_error: inputs } })
+
+/** Inputs LML answered; resolutions are charged later, by `written`. */
+export const answered = (inputs: number, batch: BatchVerdicts): Totals.Totals => {
   const count = (tag: "Unresolved" | "Compilation" | "Invalid") =>
     batch.verdicts.filter((verdict) => verdict._tag === tag).length
   return Totals.make({
     scanned: inputs,
-    rows_resolved: write.written,
     rows_unresolved: count("Unresolved"),
     rows_skipped: {
       compilation: count("Compilation"),
-      manual_override: write.manualOverrides,
-      writer_error: write.failed,
       invalid_verdict: count("Invalid"),
       lml_untrusted_library_id: batch.untrusted.length,
       lml_cardinality_mismatch: batch.missing.length
@@ -47,8 +43,19 @@ export const answeredBatch = (
     source_rows_skipped_null_confidence: resolutions(batch).reduce(
       (sum, r) => sum + r.nullConfidenceSources,
       0
-    ),
-    lml_total_calls: 1,
-    lml_total_latency_ms: latencyMs
+    )
   })
 }
+
+export const written = (write: WriteTally): Totals.Totals =>
+  Totals.make({
+    rows_resolved: write.written,
+    rows_skipped: { manual_override: write.manualOverrides, writer_error: write.failed }
+  })
+
+export const calls = (call: CallTally): Totals.Totals =>
+  Totals.make({
+    lml_total_calls: call.calls,
+    lml_retries: call.retries,
+    lml_total_latency_ms: call.latencyMs
+  })

@@ -20,6 +20,8 @@ export interface Totals {
   readonly rows_skipped: RowsSkipped
   readonly source_rows_skipped_null_confidence: number
   readonly lml_total_calls: number
+  /** Calls that repeated an earlier, failed call; included in `lml_total_calls`. */
+  readonly lml_retries: number
   readonly lml_total_latency_ms: number
 }
 
@@ -51,6 +53,7 @@ export const empty: Totals = {
   rows_skipped: noSkips,
   source_rows_skipped_null_confidence: 0,
   lml_total_calls: 0,
+  lml_retries: 0,
   lml_total_latency_ms: 0
 }
 
@@ -76,6 +79,7 @@ export const combine = (a: Totals, b: Totals): Totals => ({
   source_rows_skipped_null_confidence:
     a.source_rows_skipped_null_confidence + b.source_rows_skipped_null_confidence,
   lml_total_calls: a.lml_total_calls + b.lml_total_calls,
+  lml_retries: a.lml_retries + b.lml_retries,
   lml_total_latency_ms: a.lml_total_latency_ms + b.lml_total_latency_ms
 })
 

@@ -3,11 +3,21 @@
  * the final table contents, and the Totals invariant (checked on every run by `runConsumer`).
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Exit, Fiber, TestClock } from "effect"
 import * as TestDatabase from "../../layers/TestDatabase.js"
+import { LmlAuthError } from "../../src/domain/Errors.js"
 import * as Totals from "../../src/domain/Totals.js"
 import { OMIT } from "../../src/simulator/LmlSimulator.js"
-import { countRows, dumpAll, dumpIdentity, dumpSources, seedLibrary, withTables } from "../support/catalog.js"
+import {
+  countRows,
+  dumpAll,
+  dumpIdentity,
+  dumpSources,
+  seedArtists,
+  seedLibrary,
+  withTables
+} from "../support/catalog.js"
+import { eventually, settle } from "../support/waiting.js"
 import { demoSimulator, runConsumer } from "../support/consumer.js"
 import { singleArtist } from "../support/wire.js"
 
@@ -136,16 +146,92 @@ describe("consumer pipeline", () => {
     )
   )
 
-  it.effect("skips a batch LML fails and goes on with the next", () =>
+  it.live("skips a batch LML keeps failing, after its retries, and goes on with the next", () =>
     inFreshSchema(
       Effect.gen(function* () {
         yield* seedLibrary(mixedCatalog)
-        const simulator = demoSimulator({ faults: { byRequest: { 1: { status: 503 } } } })
-        const totals = yield* runConsumer(simulator, { batchSize: 2 })
-        expect(totals.rows_skipped.lml_error).toBe(2)
-        expect(totals.lml_total_calls).toBe(3)
+        const simulator = demoSimulator({ faults: { first: { count: 3, fault: { status: 503 } } } })
+        const totals = yield* runConsumer(simulator, { batchSize: 2, lmlMaxRetries: 2, lmlRetryBaseMs: 1 })
+        expect(totals).toMatchObject({ lml_total_calls: 5, lml_retries: 2, rows_skipped: { lml_error: 2 } })
         expect(Totals.errorCount(totals)).toBe(2)
         expect((yield* dumpIdentity).map((row) => row.library_id)).toEqual([4, 5, 6])
+      })
+    )
+  )
+
+  it.live("retries transient failures until LML answers", () =>
+    inFreshSchema(
+      Effect.gen(function* () {
+        yield* seedLibrary(mixedCatalog)
+        const simulator = demoSimulator({
+          faults: { byRequest: { 1: { status: 503 }, 2: { status: 502 }, 3: { reset: "mid-body" } } }
+        })
+        const totals = yield* runConsumer(simulator, { lmlRetryBaseMs: 1 })
+        expect(totals).toMatchObject({ scanned: 6, rows_resolved: 4, lml_total_calls: 4, lml_retries: 3 })
+        expect(Totals.errorCount(totals)).toBe(0)
+      })
+    )
+  )
+
+  it.effect("waits as long as Retry-After says before retrying", () =>
+    inFreshSchema(
+      Effect.gen(function* () {
+        yield* seedLibrary(mixedCatalog)
+        const simulator = demoSimulator({ faults: { byRequest: { 1: { status: 429, retryAfter: "20" } } } })
+        const run = yield* Effect.fork(runConsumer(simulator, { lmlRetryBaseMs: 1 }))
+        yield* eventually(() => simulator.requestCount === 1)
+        yield* TestClock.adjust("19 seconds")
+        yield* settle
+        expect(simulator.requestCount).toBe(1)
+        yield* TestClock.adjust("1 second")
+        const totals = yield* Fiber.join(run)
+        expect(totals).toMatchObject({ rows_resolved: 4, lml_retries: 1 })
+      })
+    )
+  )
+
+  it.live("does not retry a request LML refuses as unauthorised, and stops the run", () =>
+    inFreshSchema(
+      Effect.gen(function* () {
+        yield* seedLibrary(mixedCatalog)
+        const simulator = demoSimulator({ apiKey: "right" })
+        const exit = yield* Effect.exit(runConsumer(simulator, { batchSize: 2, lmlRetryBaseMs: 1 }))
+        expect(exit).toStrictEqual(Exit.fail(new LmlAuthError({ status: 401 })))
+        expect(simulator.requestCount).toBe(1)
+      })
+    )
+  )
+
+  it.live("isolates the one input LML refuses in a 500-row batch", () =>
+    inFreshSchema(
+      Effect.gen(function* () {
+        yield* seedArtists(["Stereolab", "Juana Molina"], 500)
+        const simulator = demoSimulator({ faults: { byLibraryId: { 137: { status: 422 } } } })
+        const totals = yield* runConsumer(simulator, { batchSize: 500 })
+        expect(totals).toMatchObject({ scanned: 500, rows_resolved: 499, rows_skipped: { lml_error: 1 } })
+        // One call for the batch, then two per level of halving down to the poison input.
+        expect(totals.lml_total_calls).toBeLessThanOrEqual(1 + 2 * Math.ceil(Math.log2(500)))
+        expect(totals.lml_retries).toBe(0)
+        const written = (yield* dumpIdentity).map((row) => row.library_id)
+        expect(written).toHaveLength(499)
+        expect(written).not.toContain(137)
+      })
+    )
+  )
+
+  it.live("opens the circuit after consecutive failed batches and stops asking", () =>
+    inFreshSchema(
+      Effect.gen(function* () {
+        yield* seedArtists(["Stereolab"], 40)
+        const simulator = demoSimulator({ faults: { always: { status: 503 } } })
+        const totals = yield* runConsumer(simulator, {
+          batchSize: 4,
+          lmlMaxRetries: 1,
+          lmlRetryBaseMs: 1,
+          maxConsecutiveFailedBatches: 3
+        })
+        expect(totals).toMatchObject({ scanned: 12, rows_skipped: { lml_error: 12 }, lml_total_calls: 6 })
+        expect(simulator.requestCount).toBeLessThanOrEqual(8)
       })
     )
   )

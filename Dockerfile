@@ -1,0 +1,20 @@
+# Build with dev dependencies, ship only production ones.
+FROM node:22-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY layers ./layers
+RUN npm run build && npm prune --omit=dev
+
+FROM node:22-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+USER node
+# Exec form: SIGTERM reaches Node, which interrupts the run and lets finalizers close the pool.
+ENTRYPOINT ["node", "dist/src/bin.js"]
+CMD ["run"]

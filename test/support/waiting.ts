@@ -1,0 +1,20 @@
+/**
+ * Waiting on real I/O from tests that run on the TestClock, where `Effect.sleep` would never
+ * wake: these wait in real time, briefly and boundedly.
+ */
+import { Effect } from "effect"
+
+const realPause = (ms: number) =>
+  Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, ms)))
+
+/** Lets pending database and socket work finish. */
+export const settle = realPause(100)
+
+/** Polls `condition` for up to ten real seconds. */
+export const eventually = (condition: () => boolean) =>
+  Effect.gen(function* () {
+    for (let waited = 0; !condition(); waited += 20) {
+      if (waited > 10_000) return yield* Effect.die(new Error("condition not reached within 10 s"))
+      yield* realPause(20)
+    }
+  })
