@@ -6,6 +6,7 @@ import { SqlClient, SqlSchema } from "@effect/sql"
 import { Chunk, Effect, Option, Schema, Stream } from "effect"
 import { CatalogSchema, catalogTables } from "./CatalogSchema.js"
 import type { Partition } from "./ConsumerConfig.js"
+import { retryTransient } from "./DatabaseFaults.js"
 import { CatalogError } from "./domain/Errors.js"
 import { LibraryId } from "./domain/LmlWire.js"
 
@@ -85,6 +86,7 @@ export class CatalogRepository extends Effect.Service<CatalogRepository>()("Cata
       const page = findPage(selection)
       return Stream.paginateChunkEffect(0, (afterId) =>
         page(afterId).pipe(
+          retryTransient,
           Effect.mapError((error) => CatalogError.fromCause("reading pending libraries", error)),
           Effect.map((rows) => {
             const last = rows.at(-1)
@@ -99,6 +101,7 @@ export class CatalogRepository extends Effect.Service<CatalogRepository>()("Cata
     const countPending = (selection: Selection) =>
       sql<{ readonly pending: number }>`
         SELECT count(*)::int AS pending FROM ${t.library} l WHERE ${pendingFilter(selection)}`.pipe(
+        retryTransient,
         Effect.map((rows) => rows[0]?.pending ?? 0),
         Effect.mapError((error) => CatalogError.fromCause("counting pending libraries", error))
       )

@@ -39,10 +39,13 @@ export const seedArtists = (names: ReadonlyArray<string>, count = names.length, 
     }))
   )
 
+type IdentityRow = { readonly library_id: number } & Readonly<Record<string, unknown>>
+type SourceRow = { readonly library_id: number; readonly source: string } & Readonly<Record<string, unknown>>
+
 /** Every identity row, everything but the clock, in a stable order. */
 export const dumpIdentity = Effect.gen(function* () {
   const { sql, t } = yield* tables
-  return yield* sql`
+  return yield* sql<IdentityRow>`
     SELECT library_id, discogs_master_id, discogs_release_id, musicbrainz_release_group_mbid::text,
       musicbrainz_release_mbid::text, musicbrainz_recording_mbid::text, wikidata_qid, spotify_id,
       apple_music_id, discogs_artist_id, musicbrainz_artist_id, bandcamp_id, method, confidence,
@@ -52,7 +55,7 @@ export const dumpIdentity = Effect.gen(function* () {
 
 export const dumpSources = Effect.gen(function* () {
   const { sql, t } = yield* tables
-  return yield* sql`
+  return yield* sql<SourceRow>`
     SELECT library_id, source, external_id, method, confidence, boost_sources, notes
     FROM ${t.identitySource} ORDER BY library_id, source`
 })

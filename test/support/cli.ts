@@ -2,10 +2,12 @@
  * Runs the real CLI as a child process, the way an operator or a container would: the compiled
  * `dist/` that `test/globalSetup.ts` builds before the suite.
  */
-import { spawn } from "node:child_process"
+import { type ChildProcess, spawn } from "node:child_process"
+import { constants as osConstants } from "node:os"
 import { fileURLToPath } from "node:url"
 import { Effect } from "effect"
 import { DEFAULT_TEST_DATABASE_URL } from "../../layers/TestDatabase.js"
+import { CatalogSchema } from "../../src/CatalogSchema.js"
 
 const root = fileURLToPath(new URL("../..", import.meta.url))
 
@@ -15,21 +17,43 @@ export interface CliResult {
   readonly stderr: string
 }
 
-/** Only what the test passes, plus PATH: the developer's own environment must not leak in. */
+/** A CLI process that is still running: send it signals, then await how it ended. */
+export interface RunningCli {
+  readonly child: ChildProcess
+  readonly result: Effect.Effect<CliResult>
+}
+
+/**
+ * Starts the CLI; the process is killed when the scope closes. Only what the test passes is in
+ * its environment, plus PATH: the developer's own variables must not leak in.
+ */
+export const startCli = (args: ReadonlyArray<string>, env: Record<string, string>) =>
+  Effect.acquireRelease(
+    Effect.sync((): RunningCli => {
+      const child = spawn(process.execPath, ["dist/src/bin.js", ...args], {
+        cwd: root,
+        env: { PATH: process.env["PATH"] ?? "", LOG_FORMAT: "json", ...env },
+        stdio: ["ignore", "pipe", "pipe"]
+      })
+      let stdout = ""
+      let stderr = ""
+      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()))
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
+      const ended = new Promise<CliResult>((resolve) =>
+        child.on("close", (code, signal) => resolve({ code: code ?? signalCode(signal), stdout, stderr }))
+      )
+      return { child, result: Effect.promise(() => ended) }
+    }),
+    ({ child }) => Effect.sync(() => child.exitCode === null && child.kill("SIGKILL"))
+  )
+
+/** A process killed by a signal reports it the way a shell would: 128 + the signal number. */
+const signalCode = (signal: NodeJS.Signals | null): number | null =>
+  signal === null ? null : 128 + (osConstants.signals[signal] ?? 0)
+
+/** Runs the CLI to completion. */
 export const runCli = (args: ReadonlyArray<string>, env: Record<string, string>) =>
-  Effect.async<CliResult>((resume) => {
-    const child = spawn(process.execPath, ["dist/src/bin.js", ...args], {
-      cwd: root,
-      env: { PATH: process.env["PATH"] ?? "", LOG_FORMAT: "json", ...env },
-      stdio: ["ignore", "pipe", "pipe"]
-    })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
-    child.on("close", (code) => resume(Effect.succeed({ code, stdout, stderr })))
-    return Effect.sync(() => child.kill("SIGKILL"))
-  })
+  Effect.scoped(Effect.flatMap(startCli(args, env), (running) => running.result))
 
 export const testDatabaseUrl = process.env["TEST_DATABASE_URL"] ?? DEFAULT_TEST_DATABASE_URL
 
@@ -40,3 +64,11 @@ export const stdoutReport = (result: CliResult): Record<string, unknown> => {
     throw new Error(`expected one line on stdout, got:\n${result.stdout}\n--- stderr:\n${result.stderr}`)
   return JSON.parse(lines[0]!) as Record<string, unknown>
 }
+
+/** The environment that points the CLI at the test schema in context and at `lmlUrl`. */
+export const envFor = (lmlUrl: string) =>
+  Effect.map(CatalogSchema, ({ name }) => ({
+    DATABASE_URL: testDatabaseUrl,
+    WXYC_SCHEMA_NAME: name,
+    LIBRARY_METADATA_URL: lmlUrl
+  }))

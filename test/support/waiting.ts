@@ -18,3 +18,12 @@ export const eventually = (condition: () => boolean) =>
       yield* realPause(20)
     }
   })
+
+/** Polls an effectful `condition` for up to thirty real seconds. */
+export const eventuallyEffect = <E, R>(condition: Effect.Effect<boolean, E, R>) =>
+  Effect.gen(function* () {
+    for (let waited = 0; !(yield* condition); waited += 50) {
+      if (waited > 30_000) return yield* Effect.die(new Error("condition not reached within 30 s"))
+      yield* realPause(50)
+    }
+  })
