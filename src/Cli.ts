@@ -1,14 +1,18 @@
 /**
- * The command line: `run` (the default) and `migrate`. Each command ends in an exit status
- * the entrypoint turns into the process exit code; nothing here exits the process.
+ * The command line: `run` (the default), `schedule` and `migrate`. Flags mirror the
+ * environment variables and win over them. Each command ends in an exit status the entrypoint
+ * turns into the process exit code; nothing here exits the process.
  */
-import { Command } from "@effect/cli"
-import { Cause, ConfigError, Console, Data, Effect, Ref } from "effect"
-import { MigrateLive, ConsumerLive } from "../layers/Main.js"
+import { Command, Options } from "@effect/cli"
+import { Cause, ConfigError, ConfigProvider, Console, Data, Effect, Exit, Layer, Option, Ref } from "effect"
+import { ConsumerLive, MigrateLive } from "../layers/Main.js"
+import * as Tracing from "../layers/Tracing.js"
 import { configErrorLines, integerBetween } from "./config/EnvValues.js"
 import { Consumer } from "./Consumer.js"
 import * as Totals from "./domain/Totals.js"
+import { Incidents } from "./Incidents.js"
 import { migrate } from "./Migrations.js"
+import { cronFromEnv, runOnSchedule } from "./ScheduledRuns.js"
 
 /** How a command ended, for the process exit code (see README, "Exit codes"). */
 export class ExitStatus extends Data.TaggedError("ExitStatus")<{ readonly code: number }> {}
@@ -57,46 +61,163 @@ export const runOnce = Effect.gen(function* () {
 }).pipe(
   Effect.catchTag("RunLockBusy", (busy) =>
     Effect.zipRight(Effect.logError(busy.message), Effect.fail(new ExitStatus({ code: EXIT_LOCKED })))
-  )
+  ),
+  reportFatal,
+  (run) => Effect.flatMap(Incidents, (incidents) => incidents.monitorRun(run, Exit.isFailure)),
+  Effect.withLogSpan("run"),
+  (run) =>
+    Effect.flatMap(
+      Effect.sync(() => crypto.randomUUID()),
+      (id) => Effect.annotateLogs(run, "run_id", id)
+    )
 )
 
-/** Fatal errors become one clear line on stderr and exit status 1. */
-export const reportFatal = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  effect.pipe(
+/** Fatal errors become one clear line on stderr (and an incident) and exit status 1. */
+export function reportFatal<A, E, R>(effect: Effect.Effect<A, E, R>) {
+  return effect.pipe(
     Effect.catchAllCause((cause) => {
       const failure = Cause.failureOption(cause)
-      if (failure._tag === "Some" && failure.value instanceof ExitStatus) return Effect.fail(failure.value)
+      if (Option.isSome(failure) && failure.value instanceof ExitStatus) return Effect.fail(failure.value)
       if (Cause.isInterruptedOnly(cause)) return Effect.interrupt
       const lines =
-        failure._tag === "Some" && ConfigError.isConfigError(failure.value)
+        Option.isSome(failure) && ConfigError.isConfigError(failure.value)
           ? configErrorLines(failure.value).map((line) => `config error: ${line}`)
-          : failure._tag === "Some" && failure.value instanceof Error
+          : Option.isSome(failure) && failure.value instanceof Error
             ? [`fatal: ${failure.value.message}`]
             : [`fatal: ${Cause.pretty(cause)}`]
-      return Effect.forEach(lines, (line) => Effect.logError(line), { discard: true }).pipe(
-        Effect.zipRight(Effect.fail(new ExitStatus({ code: 1 })))
-      )
+      return Effect.forEach(lines, (line) => Effect.zipRight(Effect.logError(line), reportIncident(line)), {
+        discard: true
+      }).pipe(Effect.zipRight(Effect.fail(new ExitStatus({ code: 1 }))))
     })
   )
+}
 
-const runJob = reportFatal(
-  runOnce.pipe(Effect.provide(ConsumerLive), Effect.annotateLogs("run_id", crypto.randomUUID()))
+/** Reports to the error tracker when one is in context (it is not while config is still being read). */
+const reportIncident = (message: string) =>
+  Effect.serviceOption(Incidents).pipe(
+    Effect.flatMap(
+      Option.match({ onNone: () => Effect.void, onSome: (incidents) => incidents.fatal(message) })
+    )
+  )
+
+/** Flags that mirror environment variables; a flag given on the command line wins. */
+const settingFlags = {
+  batchSize: Options.integer("batch-size").pipe(Options.withDescription("BATCH_SIZE"), Options.optional),
+  dryRun: Options.boolean("dry-run").pipe(Options.withDescription("DRY_RUN: ask LML, write nothing")),
+  staleThresholdDays: Options.integer("stale-threshold-days").pipe(
+    Options.withDescription("STALE_THRESHOLD_DAYS"),
+    Options.optional
+  ),
+  partitionIndex: Options.integer("partition-index").pipe(
+    Options.withDescription("PARTITION_INDEX"),
+    Options.optional
+  ),
+  partitionCount: Options.integer("partition-count").pipe(
+    Options.withDescription("PARTITION_COUNT"),
+    Options.optional
+  ),
+  writeMode: Options.choice("write-mode", ["batch", "per_library"]).pipe(
+    Options.withDescription("WRITE_MODE"),
+    Options.optional
+  ),
+  lmlConcurrency: Options.integer("lml-concurrency").pipe(
+    Options.withDescription("LML_CONCURRENCY"),
+    Options.optional
+  ),
+  schema: Options.text("schema").pipe(Options.withDescription("WXYC_SCHEMA_NAME"), Options.optional)
+}
+
+type SettingFlags = Command.Command.ParseConfig<typeof settingFlags>
+
+const flagVariables = (flags: SettingFlags): ReadonlyArray<readonly [string, string]> => {
+  const pairs: Array<readonly [string, Option.Option<string | number>]> = [
+    ["BATCH_SIZE", flags.batchSize],
+    ["DRY_RUN", flags.dryRun ? Option.some("true") : Option.none()],
+    ["STALE_THRESHOLD_DAYS", flags.staleThresholdDays],
+    ["PARTITION_INDEX", flags.partitionIndex],
+    ["PARTITION_COUNT", flags.partitionCount],
+    ["WRITE_MODE", flags.writeMode],
+    ["LML_CONCURRENCY", flags.lmlConcurrency],
+    ["WXYC_SCHEMA_NAME", flags.schema]
+  ]
+  return pairs.flatMap(([name, value]) =>
+    Option.isSome(value) ? [[name, String(value.value)] as const] : []
+  )
+}
+
+/** Flags first, then the environment. */
+const withFlags = (flags: SettingFlags) =>
+  Effect.withConfigProvider(
+    ConfigProvider.fromMap(new Map(flagVariables(flags))).pipe(
+      ConfigProvider.orElse(() => ConfigProvider.fromEnv())
+    )
+  )
+
+const provideTelemetry = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.provide(effect, Tracing.layer)
+
+const runJob = runOnce.pipe(Effect.provide(ConsumerLive), provideTelemetry, reportFatal)
+
+const scheduleJob = (cron: Option.Option<string>, timezone: Option.Option<string>) =>
+  Effect.gen(function* () {
+    const overrides = [
+      ...Option.toArray(Option.map(cron, (value) => ["SCHEDULE", value] as const)),
+      ...Option.toArray(Option.map(timezone, (value) => ["SCHEDULE_TZ", value] as const))
+    ]
+    const schedule = yield* Effect.withConfigProvider(
+      cronFromEnv,
+      ConfigProvider.fromMap(new Map(overrides)).pipe(ConfigProvider.orElse(() => ConfigProvider.fromEnv()))
+    )
+    // A run that ends with libraries in error or finds the lock taken is logged, not fatal.
+    const tick = runOnce.pipe(
+      Effect.catchTag("ExitStatus", (status) =>
+        Effect.logWarning(`run ended with exit status ${status.code}`)
+      )
+    )
+    yield* Layer.launch(Layer.scopedDiscard(runOnSchedule(schedule, tick)).pipe(Layer.provide(ConsumerLive)))
+  }).pipe(provideTelemetry, reportFatal)
+
+const migrateJob = migrate.pipe(
+  Effect.zipRight(Effect.logInfo("migrations are up to date")),
+  Effect.provide(MigrateLive),
+  reportFatal
 )
 
-const migrateJob = reportFatal(
-  migrate.pipe(Effect.zipRight(Effect.logInfo("migrations are up to date")), Effect.provide(MigrateLive))
+const run = Command.make("run", settingFlags, (flags) => withFlags(flags)(runJob)).pipe(
+  Command.withDescription("Resolve every library whose identity is missing or stale, once (the default).")
 )
 
-const run = Command.make("run", {}, () => runJob).pipe(
-  Command.withDescription("Resolve every library whose identity is missing or stale (the default).")
-)
-const migrateCommand = Command.make("migrate", {}, () => migrateJob).pipe(
-  Command.withDescription("Apply the idempotent, additive schema migrations.")
-)
+const schedule = Command.make(
+  "schedule",
+  {
+    ...settingFlags,
+    cron: Options.text("cron").pipe(Options.withDescription("SCHEDULE: a cron expression"), Options.optional),
+    timezone: Options.text("timezone").pipe(
+      Options.withDescription("SCHEDULE_TZ (default UTC)"),
+      Options.optional
+    )
+  },
+  (flags) => withFlags(flags)(scheduleJob(flags.cron, flags.timezone))
+).pipe(Command.withDescription("Run on a cron schedule until SIGTERM; runs never overlap."))
 
-export const command = Command.make("library-identity-consumer", {}, () => runJob).pipe(
+const migrateCommand = Command.make("migrate", { schema: settingFlags.schema }, (flags) =>
+  withFlags({ ...flags, ...noSettingFlags })(migrateJob)
+).pipe(Command.withDescription("Apply the idempotent, additive schema migrations."))
+
+const noSettingFlags = {
+  batchSize: Option.none(),
+  dryRun: false,
+  staleThresholdDays: Option.none(),
+  partitionIndex: Option.none(),
+  partitionCount: Option.none(),
+  writeMode: Option.none(),
+  lmlConcurrency: Option.none()
+} as const
+
+export const command = Command.make("library-identity-consumer", settingFlags, (flags) =>
+  withFlags(flags)(runJob)
+).pipe(
   Command.withDescription("Keeps the catalog's artist identities fresh from LML's bulk-resolve endpoint."),
-  Command.withSubcommands([run, migrateCommand])
+  Command.withSubcommands([run, schedule, migrateCommand])
 )
 
 export const cli = Command.run(command, { name: "library-identity-consumer", version: "0.1.0" })

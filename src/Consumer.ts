@@ -3,7 +3,7 @@
  * into one Totals record. `run` has no exit codes and no process handling, so the same
  * effect serves the one-shot CLI, a schedule, and any Effect app that mounts it.
  */
-import { type Chunk, Effect, Either, Ref, Stream } from "effect"
+import { type Chunk, Clock, Effect, Either, Ref, Stream } from "effect"
 import { makeBatchResolver, type BatchAnswer, type Segment } from "./BatchResolver.js"
 import { CatalogRepository, type CatalogRow } from "./CatalogRepository.js"
 import { ConsumerConfig } from "./ConsumerConfig.js"
@@ -12,7 +12,9 @@ import { BulkResolveInput } from "./domain/LmlWire.js"
 import * as Tally from "./domain/Tally.js"
 import * as Totals from "./domain/Totals.js"
 import { IdentityWriter } from "./IdentityWriter.js"
+import { Incidents } from "./Incidents.js"
 import { LmlClient } from "./LmlClient.js"
+import { Progress } from "./Progress.js"
 import { makeRequestPacer, minimumGapMs } from "./RequestPacer.js"
 import { RunLock } from "./RunLock.js"
 
@@ -26,6 +28,7 @@ interface AnsweredBatch {
 }
 
 interface RecordedBatch {
+  readonly index: number
   readonly totals: Totals.Totals
   /** No input of the batch got an answer from LML: what the circuit breaker counts. */
   readonly lmlFailedWholly: boolean
@@ -48,6 +51,8 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
     const catalog = yield* CatalogRepository
     const writer = yield* IdentityWriter
     const runLock = yield* RunLock
+    const progress = yield* Progress
+    const incidents = yield* Incidents
     const resolveBatch = makeBatchResolver(
       yield* LmlClient,
       { maxRetries: config.lmlMaxRetries, baseMs: config.lmlRetryBaseMs, capMs: RETRY_CAP_MS },
@@ -73,6 +78,7 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
         if (Either.isLeft(segment.answer)) {
           const error = segment.answer.left
           const ids = segment.inputs.map((input) => input.library_id)
+          yield* incidents.lmlFailed({ batchIndex: index, libraryIds: ids, error })
           return yield* Effect.logError("LML gave no answer; libraries skipped").pipe(
             Effect.annotateLogs({
               batch_index: index,
@@ -114,11 +120,18 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
       const resolutions = verdicts.flatMap((v) => (Either.isRight(v) ? Tally.resolutions(v.right) : []))
       // A write in progress finishes (commits or rolls back) even when the run is interrupted.
       const write = config.dryRun
-        ? { written: resolutions.length, manualOverrides: 0, failed: 0 }
-        : yield* writer.write(resolutions, config.writeMode).pipe(
-            Effect.map((outcome) => ({ ...outcome, failed: outcome.failed.length })),
-            Effect.uninterruptible
-          )
+        ? { written: resolutions.length, manualOverrides: 0, failed: [] }
+        : yield* Effect.uninterruptible(writer.write(resolutions, config.writeMode))
+      yield* Effect.forEach(
+        write.failed,
+        (failure) =>
+          incidents.writeFailed({
+            batchIndex: batch.index,
+            libraryId: failure.library_id,
+            reason: failure.reason
+          }),
+        { discard: true }
+      )
       const totals = [
         ...verdicts.map((v, i) =>
           Either.match(v, {
@@ -126,7 +139,7 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
             onRight: (matched) => Tally.answered(segments[i]!.inputs.length, matched)
           })
         ),
-        Tally.written(write),
+        Tally.written({ ...write, failed: write.failed.length }),
         Tally.calls(batch.answer)
       ].reduce(Totals.combine, Totals.empty)
       yield* Effect.annotateCurrentSpan({
@@ -134,7 +147,7 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
         "batch.size": batch.rows.length,
         "write.rows_written": totals.rows_resolved
       })
-      yield* Effect.logInfo("batch done").pipe(
+      yield* Effect.logDebug("batch done").pipe(
         Effect.annotateLogs({
           batch_index: batch.index,
           libraries: batch.rows.length,
@@ -145,7 +158,11 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
           lml_latency_ms: totals.lml_total_latency_ms
         })
       )
-      return { totals, lmlFailedWholly: verdicts.every(Either.isLeft) } satisfies RecordedBatch
+      return {
+        index: batch.index,
+        totals,
+        lmlFailedWholly: verdicts.every(Either.isLeft)
+      } satisfies RecordedBatch
     })
 
     /** Stops the stream once `maxConsecutiveFailedBatches` batches in a row got nothing from LML. */
@@ -167,10 +184,10 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
       )
 
     /**
-     * Runs once, adding each batch's Totals to `progress` as it lands, so a caller that is
+     * Runs once, adding each batch's Totals to `sum` as it lands, so a caller that is
      * interrupted or fails can still report what was done.
      */
-    const runInto = (progress: Ref.Ref<Totals.Totals>) =>
+    const runInto = (sum: Ref.Ref<Totals.Totals>) =>
       Effect.gen(function* () {
         yield* catalog.verifySchema
         yield* runLock.hold(config.partition)
@@ -179,6 +196,15 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
           partition: config.partition,
           pageSize: config.batchSize
         }
+        const pending = yield* catalog.countPending(selection)
+        yield* progress.started(pending)
+        const startedAt = yield* Clock.currentTimeMillis
+        const addBatch = (batch: RecordedBatch) =>
+          Effect.gen(function* () {
+            const totals = yield* Ref.updateAndGet(sum, (soFar) => Totals.combine(soFar, batch.totals))
+            const elapsedMs = (yield* Clock.currentTimeMillis) - startedAt
+            yield* progress.batchDone({ batchIndex: batch.index, total: pending, totals, elapsedMs })
+          })
         yield* catalog.pendingRows(selection).pipe(
           Stream.grouped(config.batchSize),
           Stream.zipWithIndex,
@@ -187,9 +213,10 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
           Stream.buffer({ capacity: config.lmlConcurrency }),
           Stream.mapEffect(recordBatch),
           circuitBreaker,
-          Stream.runForEach((batch) => Ref.update(progress, (sum) => Totals.combine(sum, batch.totals)))
+          Stream.runForEach(addBatch)
         )
-        const totals = yield* Ref.get(progress)
+        yield* progress.finished
+        const totals = yield* Ref.get(sum)
         yield* Effect.annotateCurrentSpan(Totals.toSpanAttributes(totals))
         return totals
       }).pipe(

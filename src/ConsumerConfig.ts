@@ -37,8 +37,14 @@ export interface ConsumerSettings {
   readonly maxConsecutiveFailedBatches: number
 }
 
-const partition: Config.Config<Option.Option<Partition>> = Config.all([
+/** An Indexed Job in Kubernetes numbers its pods in `JOB_COMPLETION_INDEX`. */
+const partitionIndex = Config.all([
   optionalIntegerBetween("PARTITION_INDEX", 0, 1_000_000),
+  optionalIntegerBetween("JOB_COMPLETION_INDEX", 0, 1_000_000)
+]).pipe(Config.map(([explicit, completionIndex]) => Option.orElse(explicit, () => completionIndex)))
+
+const partition: Config.Config<Option.Option<Partition>> = Config.all([
+  partitionIndex,
   optionalIntegerBetween("PARTITION_COUNT", 1, 1_000_000)
 ]).pipe(
   Config.mapOrFail(([index, count]) => {

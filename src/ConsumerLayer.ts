@@ -1,7 +1,8 @@
 /**
  * The consumer with its SQL collaborators. What remains open are the edges — the database
- * (`SqlClient`, `CatalogSchema`), LML (`LmlClient`) and the settings (`ConsumerConfig`) — so
- * production, tests and the demo differ only in the layers they provide for those.
+ * (`SqlClient`, `CatalogSchema`), LML (`LmlClient`), the settings (`ConsumerConfig`), and how
+ * progress and incidents are shown (`Progress`, `Incidents`) — so production, tests and the
+ * demo differ only in the layers they provide for those.
  */
 import { Layer } from "effect"
 import { CatalogRepository } from "./CatalogRepository.js"

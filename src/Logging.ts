@@ -13,12 +13,14 @@ const levels = {
   error: LogLevel.Error
 } as const
 
+export const format = oneOf("LOG_FORMAT", ["json", "pretty"], process.stderr.isTTY ? "pretty" : "json")
+
 export const layer = Layer.unwrapEffect(
   Effect.gen(function* () {
-    const format = yield* oneOf("LOG_FORMAT", ["json", "pretty"], process.stderr.isTTY ? "pretty" : "json")
+    const chosen = yield* format
     const level = yield* oneOf("LOG_LEVEL", ["trace", "debug", "info", "warning", "error"], "info")
     const logger =
-      format === "json" ? Logger.withConsoleError(Logger.jsonLogger) : Logger.prettyLogger({ stderr: true })
+      chosen === "json" ? Logger.withConsoleError(Logger.jsonLogger) : Logger.prettyLogger({ stderr: true })
     return Layer.merge(Logger.replace(Logger.defaultLogger, logger), Logger.minimumLogLevel(levels[level]))
   })
 )

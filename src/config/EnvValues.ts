@@ -30,6 +30,23 @@ export const optionalIntegerBetween = (
     })
   )
 
+/** A number in [min, max]; `fallback` when unset. */
+export const numberBetween = (
+  name: string,
+  fallback: number,
+  min: number,
+  max: number
+): Config.Config<number> =>
+  present(name).pipe(
+    Config.mapOrFail((value) => {
+      if (Option.isNone(value)) return Either.right(fallback)
+      const parsed = Number(value.value.trim())
+      return Number.isFinite(parsed) && parsed >= min && parsed <= max
+        ? Either.right(parsed)
+        : Either.left(invalid(name, value.value, `a number from ${min} to ${max}`))
+    })
+  )
+
 /** An integer in [min, max]; `fallback` when unset. */
 export const integerBetween = (
   name: string,

@@ -70,8 +70,17 @@ describe("library-identity-consumer run", () => {
           lml_total_calls: 1
         })
         expect((yield* dumpIdentity).map((row) => row.library_id)).toEqual([1, 4, 5, 6])
-        // Logs are JSON lines on stderr, every one of them.
-        for (const line of result.stderr.trim().split("\n")) expect(() => JSON.parse(line)).not.toThrow()
+        // Logs are JSON lines on stderr, every one with the run's id; one progress line per batch.
+        const logs = result.stderr
+          .trim()
+          .split("\n")
+          .map((line) => JSON.parse(line) as { message: string; annotations: Record<string, unknown> })
+        expect(new Set(logs.map((log) => log.annotations["run_id"])).size).toBe(1)
+        expect(logs.find((log) => log.message === "progress")?.annotations).toMatchObject({
+          done: 6,
+          total: 6,
+          percent: 100
+        })
       })
     )
   )

@@ -4,6 +4,8 @@ import * as LmlInMemory from "../../layers/LmlInMemory.js"
 import { Consumer } from "../../src/Consumer.js"
 import { ConsumerConfig, type ConsumerSettings } from "../../src/ConsumerConfig.js"
 import { ConsumerLayer } from "../../src/ConsumerLayer.js"
+import * as Incidents from "../../src/Incidents.js"
+import { Progress } from "../../src/Progress.js"
 import * as Totals from "../../src/domain/Totals.js"
 import { demoEntities, makeEntityStore } from "../../src/simulator/EntityStore.js"
 import { makeSimulator, type SimulatorOptions } from "../../src/simulator/LmlSimulator.js"
@@ -26,7 +28,14 @@ export const runConsumer = (
   }).pipe(
     Effect.provide(
       ConsumerLayer.pipe(
-        Layer.provide(Layer.merge(LmlInMemory.layer(simulator), ConsumerConfig.make(settings)))
+        Layer.provide(
+          Layer.mergeAll(
+            LmlInMemory.layer(simulator),
+            ConsumerConfig.make(settings),
+            Progress.logLines,
+            Incidents.none
+          )
+        )
       )
     )
   )
