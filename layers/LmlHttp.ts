@@ -61,6 +61,18 @@ const errorDetail = (body: string): string =>
     onSome: (parsed) => ("message" in parsed ? parsed.message : JSON.stringify(parsed.detail).slice(0, 300))
   })
 
+/** `lml.cache.<key>` for each finite number in a `cache_stats` object; anything else is ignored. */
+const annotateCacheStats = (stats: unknown) =>
+  typeof stats === "object" && stats !== null && !Array.isArray(stats)
+    ? Effect.annotateCurrentSpan(
+        Object.fromEntries(
+          Object.entries(stats).flatMap(([key, value]) =>
+            typeof value === "number" && Number.isFinite(value) ? [[`lml.cache.${key}`, value]] : []
+          )
+        )
+      ).pipe(Effect.ignore)
+    : Effect.void
+
 const isRetryableStatus = (status: number) => status >= 500 || status === 429 || status === 408
 
 const decodeEnvelope = Schema.decodeUnknown(Schema.parseJson(BulkResolveResponse))
@@ -79,6 +91,7 @@ export const make = (settings: LmlHttpSettings) =>
     const resolveBatch = Effect.fn("lml.bulk_resolve_libraries")(
       function* (inputs: ReadonlyArray<BulkResolveInput>, options?: { readonly attempt: number }) {
         yield* Effect.annotateCurrentSpan({
+          "sentry.op": "http.client",
           "lml.batch_size": inputs.length,
           "lml.attempt": options?.attempt ?? 1
         })
@@ -102,6 +115,7 @@ export const make = (settings: LmlHttpSettings) =>
           })
         }
         return yield* decodeEnvelope(body).pipe(
+          Effect.tap((envelope) => annotateCacheStats(envelope.cache_stats)),
           Effect.mapError(
             (error) =>
               new LmlFetchError({

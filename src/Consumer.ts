@@ -223,6 +223,7 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
         Effect.scoped,
         Effect.withSpan("library-identity-consumer.run", {
           attributes: {
+            "sentry.op": "job.run",
             "consumer.batch_size": config.batchSize,
             "consumer.dry_run": config.dryRun,
             "consumer.write_mode": config.writeMode,

@@ -13,10 +13,33 @@ import { makeSimulator, type SimulatorOptions } from "../../src/simulator/LmlSim
 export const demoSimulator = (options: Omit<SimulatorOptions, "store"> = {}) =>
   makeSimulator({ store: makeEntityStore(demoEntities), ...options })
 
+export interface TestEdges extends LmlInMemory.InMemoryOptions {
+  /** Where incidents go; none by default. */
+  readonly incidents?: Layer.Layer<Incidents.Incidents>
+}
+
+/** The consumer over the database in context, LML in memory, and `settings`. */
+export const consumerLayer = (
+  simulator: ReturnType<typeof makeSimulator>,
+  settings: Partial<ConsumerSettings> = {},
+  edges: TestEdges = {}
+) =>
+  ConsumerLayer.pipe(
+    Layer.provide(
+      Layer.mergeAll(
+        LmlInMemory.layer(simulator, edges),
+        ConsumerConfig.make(settings),
+        Progress.logLines,
+        edges.incidents ?? Incidents.none
+      )
+    )
+  )
+
 /** One run; fails the test if the Totals invariant does not hold. */
 export const runConsumer = (
   simulator: ReturnType<typeof makeSimulator>,
-  settings: Partial<ConsumerSettings> = {}
+  settings: Partial<ConsumerSettings> = {},
+  edges: TestEdges = {}
 ) =>
   Effect.gen(function* () {
     const consumer = yield* Consumer
@@ -25,17 +48,4 @@ export const runConsumer = (
       return yield* Effect.die(new Error(`Totals invariant broken: ${JSON.stringify(totals)}`))
     }
     return totals
-  }).pipe(
-    Effect.provide(
-      ConsumerLayer.pipe(
-        Layer.provide(
-          Layer.mergeAll(
-            LmlInMemory.layer(simulator),
-            ConsumerConfig.make(settings),
-            Progress.logLines,
-            Incidents.none
-          )
-        )
-      )
-    )
-  )
+  }).pipe(Effect.provide(consumerLayer(simulator, settings, edges)))

@@ -5,6 +5,9 @@ import { consumerSettings } from "../../src/ConsumerConfig.js"
 import { schemaName } from "../../src/CatalogSchema.js"
 import { lmlHttpSettings } from "../../layers/LmlHttp.js"
 import { databaseSettings } from "../../layers/Database.js"
+import * as Tracing from "../../layers/Tracing.js"
+import { tracingSettings } from "../../layers/Tracing.js"
+import * as Incidents from "../../src/Incidents.js"
 import type { Config } from "effect"
 
 const read = <A>(config: Config.Config<A> | Effect.Effect<A, unknown>, env: Record<string, string>) =>
@@ -106,6 +109,25 @@ describe("edge settings", () => {
       read(databaseSettings, { DB_HOST: "db", DB_NAME: "wxyc", DB_USERNAME: "u", DB_PASSWORD: "p" })
     )
     expect(settings).toMatchObject({ _tag: "Fields", host: "db", port: 5432, database: "wxyc" })
+  })
+
+  it("traces everything by default and validates the sample rate", () => {
+    expect(Either.getOrThrow(read(tracingSettings, {})).tracesSampleRate).toBe(1)
+    expect(errorLine(tracingSettings, { SENTRY_TRACES_SAMPLE_RATE: "1.5" })).toBe(
+      "SENTRY_TRACES_SAMPLE_RATE='1.5' is invalid: expected a number from 0 to 1"
+    )
+  })
+
+  it("sends nothing anywhere without SENTRY_DSN or OTEL_EXPORTER_OTLP_ENDPOINT", () => {
+    const settings = Either.getOrThrow(read(tracingSettings, {}))
+    expect(Tracing.layerFrom(settings)).toBe(Incidents.none)
+  })
+
+  it("defaults PARTITION_INDEX from an Indexed Job's JOB_COMPLETION_INDEX", () => {
+    const settings = Either.getOrThrow(
+      read(consumerSettings, { JOB_COMPLETION_INDEX: "2", PARTITION_COUNT: "4" })
+    )
+    expect(settings.partition).toEqual(Option.some({ index: 2, count: 4 }))
   })
 
   it("defaults and validates the schema name", () => {

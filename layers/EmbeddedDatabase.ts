@@ -1,0 +1,135 @@
+/**
+ * PostgreSQL embedded in the process: PGlite (Postgres compiled to WebAssembly) served on a
+ * loopback port, so that the production `PgClient` layer, and child processes given its URL,
+ * reach it over the ordinary wire protocol. For the zero-config demo, and for tests on a
+ * machine without a PostgreSQL server.
+ *
+ * Where it is not a server (pglite 0.5.14, pglite-socket 0.2.17, measured):
+ * - Every connection shares PGlite's one session. Session advisory locks always succeed (so
+ *   the run lock excludes nothing; `src/demo/DataDirLock.ts` guards the data directory),
+ *   `pg_stat_activity` shows one backend, and cancel and `pg_terminate_backend` do nothing.
+ * - The server runs one protocol message at a time and keeps other connections out only while
+ *   an explicit transaction is open. A statement too large for one TCP read, sent outside a
+ *   transaction, can have another connection's Parse slip in before its Bind ("bind message
+ *   supplies 15000 parameters, but prepared statement "" requires 2"). Bulk statements
+ *   therefore belong in transactions, and the pool stays small.
+ * - A connection beyond `maxConnections` is refused outright, not queued.
+ */
+import { mkdirSync } from "node:fs"
+import { dirname, resolve } from "node:path"
+import { PGlite } from "@electric-sql/pglite"
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket"
+import { PgClient } from "@effect/sql-pg"
+import { Context, Duration, Effect, Layer, Option, Redacted } from "effect"
+import { holdDataDirLock } from "../src/demo/DataDirLock.js"
+import { CatalogError } from "../src/domain/Errors.js"
+
+/** Where the demo keeps its database, relative to the working directory. */
+export const DEFAULT_DATA_DIR = ".data/pglite"
+
+/**
+ * The run lock reserves one connection for the whole run and the run's queries need another:
+ * with a pool of one, the first query after the lock waits for ever.
+ */
+export const DEFAULT_POOL_SIZE = 2
+
+export interface EmbeddedServer {
+  /** `postgres://postgres@127.0.0.1:<port>/postgres`, for `DATABASE_URL`. */
+  readonly url: Redacted.Redacted
+  /** The absolute data directory; none when the database lives in memory. */
+  readonly dataDir: Option.Option<string>
+}
+
+/** The running embedded server. */
+export class EmbeddedDatabase extends Context.Tag("EmbeddedDatabase")<EmbeddedDatabase, EmbeddedServer>() {}
+
+export interface ServeOptions {
+  /** Connections the server accepts, from everyone: this process's pool and any child process. */
+  readonly maxConnections?: number
+}
+
+const startPglite = (dataDir: string | undefined) =>
+  Effect.acquireRelease(
+    Effect.tryPromise({
+      try: () => PGlite.create(dataDir === undefined ? {} : { dataDir }),
+      catch: (cause) => CatalogError.fromCause("starting the embedded database", cause)
+    }),
+    (db) =>
+      Effect.tryPromise(() => db.close()).pipe(
+        Effect.catchAll((error) => Effect.logWarning("closing the embedded database failed", error))
+      )
+  )
+
+const startSocketServer = (db: PGlite, maxConnections: number) =>
+  Effect.acquireRelease(
+    Effect.tryPromise({
+      try: async () => {
+        const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections })
+        await server.start()
+        return server
+      },
+      catch: (cause) => CatalogError.fromCause("serving the embedded database on 127.0.0.1", cause)
+    }),
+    (server) => Effect.promise(() => server.stop())
+  )
+
+/**
+ * Starts PGlite on `dataDir` (created if missing; in memory when `undefined`) and serves it on
+ * a free loopback port until the scope closes; then the server stops before the database closes.
+ */
+export const serve = (dataDir: string | undefined, options: ServeOptions = {}) =>
+  Effect.gen(function* () {
+    const directory = dataDir === undefined ? undefined : resolve(dataDir)
+    if (directory !== undefined) {
+      yield* holdDataDirLock(directory)
+      yield* Effect.try({
+        try: () => mkdirSync(dirname(directory), { recursive: true }),
+        catch: (cause) => CatalogError.fromCause(`creating ${dirname(directory)}`, cause)
+      })
+    }
+    // Most of a cold start is initdb (seconds); reopening an existing directory takes a fraction.
+    const [elapsed, db] = yield* Effect.timed(startPglite(directory))
+    const server = yield* startSocketServer(db, options.maxConnections ?? DEFAULT_POOL_SIZE)
+    yield* Effect.logDebug("embedded database started").pipe(
+      Effect.annotateLogs({ data_dir: directory ?? "memory", start_ms: Duration.toMillis(elapsed) })
+    )
+    return {
+      url: Redacted.make(`postgres://postgres@${server.getServerConn()}/postgres`),
+      dataDir: Option.fromNullable(directory)
+    } satisfies EmbeddedServer
+  })
+
+/** The URL of the running server, for the `DATABASE_URL` of a child process. */
+export const connectionUrl: Effect.Effect<Redacted.Redacted, never, EmbeddedDatabase> = Effect.map(
+  EmbeddedDatabase,
+  (server) => server.url
+)
+
+export interface LayerOptions extends ServeOptions {
+  /** Connections of this process's pool; at least two (see `DEFAULT_POOL_SIZE`). */
+  readonly poolSize?: number
+}
+
+/**
+ * `SqlClient`/`PgClient` on an embedded database, plus `EmbeddedDatabase` for its URL. On
+ * release the pool closes first, then the server, then PGlite.
+ */
+export const layer = (dataDir: string | undefined, options: LayerOptions = {}) => {
+  const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE
+  const server = Layer.scoped(
+    EmbeddedDatabase,
+    serve(dataDir, { maxConnections: Math.max(poolSize, options.maxConnections ?? poolSize) })
+  )
+  const client = Layer.unwrapEffect(
+    Effect.map(connectionUrl, (url) =>
+      PgClient.layer({
+        url,
+        maxConnections: poolSize,
+        applicationName: "library-identity-consumer",
+        // Without it, a query that can never get a connection would wait for ever.
+        connectTimeout: "10 seconds"
+      }).pipe(Layer.mapError((error) => CatalogError.fromCause("connecting to the embedded database", error)))
+    )
+  )
+  return client.pipe(Layer.provideMerge(server))
+}
