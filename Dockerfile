@@ -9,7 +9,8 @@ COPY layers ./layers
 RUN npm run build && npm prune --omit=dev
 
 FROM node:22-bookworm-slim
-ENV NODE_ENV=production
+# EMBEDDED=false: a container never falls back to the demo database and simulated LML.
+ENV NODE_ENV=production EMBEDDED=false
 WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules

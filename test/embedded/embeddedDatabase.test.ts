@@ -1,0 +1,196 @@
+/**
+ * The embedded database (in memory, one per file: a cold start costs seconds) under the
+ * production `PgClient`: it serves Postgres on loopback, takes the migrations, holds the demo
+ * catalog, and carries a whole consumer run whose results the demo summary reads back.
+ */
+import { SqlClient } from "@effect/sql"
+import { PgClient } from "@effect/sql-pg"
+import { expect, layer } from "@effect/vitest"
+import { Effect, Option, Redacted } from "effect"
+import * as EmbeddedDatabase from "../../layers/EmbeddedDatabase.js"
+import { CatalogSchema, catalogTables } from "../../src/CatalogSchema.js"
+import { DEMO_CATALOG_SIZE, demoCatalog, seedDemoCatalog } from "../../src/demo/DemoCatalog.js"
+import { formatDemoSummary, readDemoFacts } from "../../src/demo/DemoSummary.js"
+import * as TotalsOps from "../../src/domain/Totals.js"
+import { migrate } from "../../src/Migrations.js"
+import { RunLock } from "../../src/RunLock.js"
+import { composeResult } from "../../src/simulator/compose.js"
+import { demoEntities, makeEntityStore } from "../../src/simulator/EntityStore.js"
+import { dumpAll } from "../support/catalog.js"
+import { demoSimulator, runConsumer } from "../support/consumer.js"
+
+/** Runs `effect` in a new, migrated schema. */
+const inSchema =
+  (name: string) =>
+  <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+    Effect.zipRight(migrate, effect).pipe(Effect.provide(CatalogSchema.make(name)))
+
+const tablesOf = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  const { name } = yield* CatalogSchema
+  return { sql, t: catalogTables(sql, name) }
+})
+
+const libraryRows = Effect.flatMap(
+  tablesOf,
+  ({ sql, t }) =>
+    sql`SELECT id, artist_name, album_title, canonical_entity_id, legacy_release_id FROM ${t.library} ORDER BY id`
+)
+
+/** What the simulated LML will answer for each row the job selects. */
+const expectedVerdicts = () => {
+  const store = makeEntityStore(demoEntities)
+  const counts = { scanned: 0, single_artist: 0, unresolved: 0, compilation: 0 }
+  for (const row of demoCatalog()) {
+    if (row.artist_name === null || row.canonical_entity_id === null) continue
+    counts.scanned++
+    counts[composeResult(store, { library_id: row.id, artist_name: row.artist_name }).kind]++
+  }
+  return counts
+}
+
+// Room for a second client besides the layer's own pool, as a CLI child process would need.
+layer(EmbeddedDatabase.layer(undefined, { maxConnections: 4 }), { timeout: "60 seconds" })(
+  "embedded database",
+  (it) => {
+    it.effect("serves PostgreSQL on a loopback URL that another client can use", () =>
+      Effect.gen(function* () {
+        const url = Redacted.value(yield* EmbeddedDatabase.connectionUrl)
+        expect(url).toMatch(/^postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/)
+        const sql = yield* SqlClient.SqlClient
+        const [row] = yield* sql<{ version: string }>`SELECT version() AS version`
+        expect(row?.version).toMatch(/^PostgreSQL \d+/)
+        yield* sql`CREATE TABLE seen_by_others (note text)`
+        yield* sql`INSERT INTO seen_by_others VALUES ('hello')`
+        const other = yield* Effect.flatMap(
+          SqlClient.SqlClient,
+          (client) => client<{ note: string }>`SELECT note FROM seen_by_others`
+        ).pipe(Effect.provide(PgClient.layer({ url: Redacted.make(url), maxConnections: 1 })))
+        expect(other).toEqual([{ note: "hello" }])
+      })
+    )
+
+    it.effect("takes the migrations, and takes them again without change", () =>
+      inSchema("emb_migrate")(
+        Effect.gen(function* () {
+          const sql = yield* SqlClient.SqlClient
+          const columns = sql<{ table_name: string; columns: number }>`
+            SELECT table_name, count(*)::int AS columns FROM information_schema.columns
+            WHERE table_schema = 'emb_migrate' GROUP BY table_name ORDER BY table_name`
+          const first = yield* columns
+          expect(first.map((row) => row.table_name)).toEqual([
+            "library",
+            "library_identity",
+            "library_identity_source"
+          ])
+          yield* migrate
+          expect(yield* columns).toEqual(first)
+        })
+      )
+    )
+
+    it.effect("holds the run lock and still answers queries (one shared session: it excludes nothing)", () =>
+      inSchema("emb_lock")(
+        Effect.gen(function* () {
+          const sql = yield* SqlClient.SqlClient
+          const lock = yield* RunLock
+          yield* Effect.scoped(
+            Effect.gen(function* () {
+              yield* lock.hold(Option.none())
+              // With a pool of one this query would wait for the reserved connection for ever.
+              const [row] = yield* sql<{ one: number }>`SELECT 1 AS one`.pipe(
+                Effect.timeoutFail({ duration: "5 seconds", onTimeout: () => new Error("deadlocked") })
+              )
+              expect(row?.one).toBe(1)
+              // A second holder is let in: every connection is the same Postgres session.
+              yield* Effect.scoped(lock.hold(Option.none()))
+            })
+          )
+        }).pipe(Effect.provide(RunLock.Default))
+      )
+    )
+
+    it.effect("seeds the demo catalog once, the same rows every time", () =>
+      inSchema("emb_seed")(
+        Effect.gen(function* () {
+          expect(yield* seedDemoCatalog).toBe(DEMO_CATALOG_SIZE)
+          const seeded = yield* libraryRows
+          expect(seeded).toEqual(demoCatalog())
+          expect(yield* seedDemoCatalog).toBe(0)
+          expect(yield* libraryRows).toEqual(seeded)
+          // The sequence goes on after the seeded ids.
+          const { sql, t } = yield* tablesOf
+          const [added] = yield* sql<{ id: number }>`
+            INSERT INTO ${t.library} (artist_name, album_title) VALUES ('Stereolab', 'Peng!') RETURNING id`
+          expect(added?.id).toBe(DEMO_CATALOG_SIZE + 1)
+        })
+      )
+    )
+
+    it.effect("leaves a catalog that already has rows alone", () =>
+      inSchema("emb_existing")(
+        Effect.gen(function* () {
+          const { sql, t } = yield* tablesOf
+          yield* sql`INSERT INTO ${t.library} (artist_name, album_title) VALUES ('Low', 'Secret Name')`
+          expect(yield* seedDemoCatalog).toBe(0)
+          expect(yield* libraryRows).toHaveLength(1)
+        })
+      )
+    )
+
+    it.effect("resolves the demo catalog, summarises the tables, and a rerun changes nothing", () =>
+      inSchema("emb_run")(
+        Effect.gen(function* () {
+          yield* seedDemoCatalog
+          const expected = expectedVerdicts()
+          const startedAt = performance.now()
+          const totals = yield* runConsumer(demoSimulator())
+          const elapsedMs = performance.now() - startedAt
+          expect(totals).toMatchObject({
+            scanned: expected.scanned,
+            rows_resolved: expected.single_artist,
+            rows_unresolved: expected.unresolved,
+            rows_skipped: { compilation: expected.compilation }
+          })
+          expect(TotalsOps.errorCount(totals)).toBe(0)
+
+          const facts = yield* readDemoFacts
+          expect(facts.releases).toBe(DEMO_CATALOG_SIZE)
+          expect(facts.identified).toBe(totals.rows_resolved)
+          const sum = (counts: ReadonlyArray<{ libraries: number }>) =>
+            counts.reduce((total, c) => total + c.libraries, 0)
+          expect(sum(facts.methods)).toBe(facts.identified)
+          expect(sum(facts.sourcesPerLibrary)).toBe(facts.identified)
+          expect(facts.methods[0]?.method).toBe("cross_source_agreement")
+          expect(facts.examples.map((row) => row.method)).toEqual(
+            facts.methods.slice(0, 5).map((m) => m.method)
+          )
+          for (const example of facts.examples) {
+            expect(example.artist_name).not.toBeNull()
+            expect(example.confidence).toBeGreaterThanOrEqual(0.7)
+          }
+          const lines = formatDemoSummary(facts)
+          expect(lines[0]).toMatch(/^[\d,]+ of 3,000 releases have an identity \(\d+\.\d%\)$/)
+          console.log(
+            [
+              `consumer run over ${totals.scanned} rows in ${Math.round(elapsedMs)} ms ` +
+                `(${Math.round((totals.scanned / elapsedMs) * 1000)} rows/s, embedded)`,
+              ...lines
+            ].join("\n")
+          )
+
+          const before = yield* dumpAll
+          const rerun = yield* runConsumer(demoSimulator())
+          // Only what has nowhere to be recorded is asked about again.
+          expect(rerun).toMatchObject({
+            scanned: expected.unresolved + expected.compilation,
+            rows_resolved: 0,
+            rows_unresolved: expected.unresolved,
+            rows_skipped: { compilation: expected.compilation }
+          })
+          expect(yield* dumpAll).toEqual(before)
+        })
+      )
+    )
+  }
+)
