@@ -15,7 +15,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-USER node
+# The official image's `node` user, by id so Kubernetes can verify runAsNonRoot.
+USER 1000:1000
 # Exec form: SIGTERM reaches Node, which interrupts the run and lets finalizers close the pool.
 ENTRYPOINT ["node", "dist/src/bin.js"]
 CMD ["run"]
