@@ -2,14 +2,15 @@
  * The production layers, each configured from the environment: composed once, here.
  */
 import { Effect, Layer } from "effect"
-import * as Logging from "../src/Logging.js"
 import { CatalogSchema } from "../src/CatalogSchema.js"
 import { ConsumerConfig } from "../src/ConsumerConfig.js"
 import { ConsumerLayer } from "../src/ConsumerLayer.js"
+import * as Logging from "../src/Logging.js"
 import { Progress } from "../src/Progress.js"
 import * as Database from "./Database.js"
 import * as LmlHttp from "./LmlHttp.js"
 import * as ProgressBar from "./ProgressBar.js"
+import * as Tracing from "./Tracing.js"
 
 /** A redrawn bar on a terminal, structured lines everywhere else. */
 export const ProgressLive = Layer.unwrapEffect(
@@ -18,10 +19,15 @@ export const ProgressLive = Layer.unwrapEffect(
   )
 )
 
+/**
+ * The consumer and its error tracker, ready to run: what the CLI uses and what another Effect
+ * app mounts. Telemetry is built once and shared by the consumer and whoever runs it.
+ */
 export const ConsumerLive = ConsumerLayer.pipe(
   Layer.provide(
     Layer.mergeAll(Database.layer, CatalogSchema.layer, LmlHttp.layer, ConsumerConfig.layer, ProgressLive)
-  )
+  ),
+  Layer.provideMerge(Tracing.layer)
 )
 
 /** What `migrate` needs: the database and the schema name, nothing about LML. */

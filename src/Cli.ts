@@ -6,7 +6,6 @@
 import { Command, Options } from "@effect/cli"
 import { Cause, ConfigError, ConfigProvider, Console, Data, Effect, Exit, Layer, Option, Ref } from "effect"
 import { ConsumerLive, MigrateLive } from "../layers/Main.js"
-import * as Tracing from "../layers/Tracing.js"
 import { configErrorLines, integerBetween } from "./config/EnvValues.js"
 import { Consumer } from "./Consumer.js"
 import * as Totals from "./domain/Totals.js"
@@ -153,9 +152,7 @@ const withFlags = (flags: SettingFlags) =>
     )
   )
 
-const provideTelemetry = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.provide(effect, Tracing.layer)
-
-const runJob = runOnce.pipe(Effect.provide(ConsumerLive), provideTelemetry, reportFatal)
+const runJob = runOnce.pipe(Effect.provide(ConsumerLive), reportFatal)
 
 const scheduleJob = (cron: Option.Option<string>, timezone: Option.Option<string>) =>
   Effect.gen(function* () {
@@ -174,7 +171,7 @@ const scheduleJob = (cron: Option.Option<string>, timezone: Option.Option<string
       )
     )
     yield* Layer.launch(Layer.scopedDiscard(runOnSchedule(schedule, tick)).pipe(Layer.provide(ConsumerLive)))
-  }).pipe(provideTelemetry, reportFatal)
+  }).pipe(reportFatal)
 
 const migrateJob = migrate.pipe(
   Effect.zipRight(Effect.logInfo("migrations are up to date")),

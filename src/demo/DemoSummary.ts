@@ -121,9 +121,7 @@ export const formatDemoSummary = (facts: DemoFacts): ReadonlyArray<string> => {
     facts.sourcesPerLibrary.length === 0
       ? "sources per release: none yet"
       : "sources per release: " +
-        facts.sourcesPerLibrary
-          .map((s) => `${plural(s.sources, "source", "sources")} ${count(s.libraries)}`)
-          .join(", "),
+        facts.sourcesPerLibrary.map((s) => `${count(s.libraries)} with ${count(s.sources)}`).join(", "),
     ...(facts.examples.length === 0 ? [] : ["examples:", ...facts.examples.map(exampleLine)])
   ]
 }
