@@ -15,37 +15,27 @@ const present = (name: string): Config.Config<Option.Option<string>> =>
     Config.map(Option.flatMap((raw) => (raw.trim() === "" ? Option.none() : Option.some(raw))))
   )
 
+const INTEGER_KIND = { test: (raw: string) => INTEGER.test(raw), noun: "an integer" }
+const NUMBER_KIND = { test: (raw: string) => Number.isFinite(Number(raw)), noun: "a number" }
+
+/** A number of `kind` in [min, max], or none when unset. */
+const optionalBetween = (name: string, min: number, max: number, kind: typeof INTEGER_KIND) =>
+  present(name).pipe(
+    Config.mapOrFail((value) => {
+      if (Option.isNone(value)) return Either.right(Option.none<number>())
+      const raw = value.value.trim()
+      const parsed = Number(raw)
+      return kind.test(raw) && parsed >= min && parsed <= max
+        ? Either.right(Option.some(parsed))
+        : Either.left(invalid(name, value.value, `${kind.noun} from ${min} to ${max}`))
+    })
+  )
+
 export const optionalIntegerBetween = (
   name: string,
   min: number,
   max: number
-): Config.Config<Option.Option<number>> =>
-  present(name).pipe(
-    Config.mapOrFail((value) => {
-      if (Option.isNone(value)) return Either.right(Option.none())
-      const parsed = Number(value.value.trim())
-      return INTEGER.test(value.value.trim()) && parsed >= min && parsed <= max
-        ? Either.right(Option.some(parsed))
-        : Either.left(invalid(name, value.value, `an integer from ${min} to ${max}`))
-    })
-  )
-
-/** A number in [min, max]; `fallback` when unset. */
-export const numberBetween = (
-  name: string,
-  fallback: number,
-  min: number,
-  max: number
-): Config.Config<number> =>
-  present(name).pipe(
-    Config.mapOrFail((value) => {
-      if (Option.isNone(value)) return Either.right(fallback)
-      const parsed = Number(value.value.trim())
-      return Number.isFinite(parsed) && parsed >= min && parsed <= max
-        ? Either.right(parsed)
-        : Either.left(invalid(name, value.value, `a number from ${min} to ${max}`))
-    })
-  )
+): Config.Config<Option.Option<number>> => optionalBetween(name, min, max, INTEGER_KIND)
 
 /** An integer in [min, max]; `fallback` when unset. */
 export const integerBetween = (
@@ -55,6 +45,15 @@ export const integerBetween = (
   max: number
 ): Config.Config<number> =>
   optionalIntegerBetween(name, min, max).pipe(Config.map(Option.getOrElse(() => fallback)))
+
+/** A number in [min, max]; `fallback` when unset. */
+export const numberBetween = (
+  name: string,
+  fallback: number,
+  min: number,
+  max: number
+): Config.Config<number> =>
+  optionalBetween(name, min, max, NUMBER_KIND).pipe(Config.map(Option.getOrElse(() => fallback)))
 
 /** One of a fixed set of words (any case); `fallback` when unset. */
 export const oneOf = <const A extends string>(
