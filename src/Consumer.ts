@@ -8,6 +8,7 @@ import { makeBatchResolver, type BatchAnswer, type Segment } from "./BatchResolv
 import { CatalogRepository, type CatalogRow } from "./CatalogRepository.js"
 import { ConsumerConfig } from "./ConsumerConfig.js"
 import { type BatchVerdicts, matchResults } from "./domain/BatchVerdicts.js"
+import type { LmlFetchError } from "./domain/Errors.js"
 import { BulkResolveInput } from "./domain/LmlWire.js"
 import * as Tally from "./domain/Tally.js"
 import * as Totals from "./domain/Totals.js"
@@ -37,7 +38,9 @@ interface RecordedBatch {
 const toInput = (row: CatalogRow) =>
   new BulkResolveInput({ library_id: row.id, artist_name: row.artist_name, album_title: row.album_title })
 
-const matchSegment = (segment: Segment) =>
+type MatchedSegment = Either.Either<BatchVerdicts, LmlFetchError>
+
+const matchSegment = (segment: Segment): MatchedSegment =>
   Either.map(segment.answer, (envelope) =>
     matchResults(
       segment.inputs.map((input) => input.library_id),
@@ -73,51 +76,58 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
       return { index, rows, answer } satisfies AnsweredBatch
     })
 
-    const logAnomalies = (index: number, segment: Segment, verdicts: Either.Either<BatchVerdicts, unknown>) =>
-      Effect.gen(function* () {
-        if (Either.isLeft(segment.answer)) {
-          const error = segment.answer.left
-          const ids = segment.inputs.map((input) => input.library_id)
-          yield* incidents.lmlFailed({ batchIndex: index, libraryIds: ids, error })
-          return yield* Effect.logError("LML gave no answer; libraries skipped").pipe(
-            Effect.annotateLogs({
-              batch_index: index,
-              libraries: ids.length,
-              library_ids: ids.length <= 20 ? ids : [`${ids[0]}..${ids.at(-1)}`],
-              status: error.status,
-              reason: error.reason,
-              error: error.message
-            })
-          )
-        }
-        if (Either.isLeft(verdicts)) return
-        for (const verdict of verdicts.right.verdicts) {
-          if (verdict._tag === "Invalid") {
-            yield* Effect.logWarning("invalid verdict refused").pipe(
-              Effect.annotateLogs({ library_id: verdict.library_id, reason: verdict.reason })
+    /** What the log (and the error tracker) should hear about one segment's answer. */
+    const reportSegment = (index: number, inputs: Segment["inputs"], matched: MatchedSegment) =>
+      Either.match(matched, {
+        onLeft: (error) => {
+          const ids = inputs.map((input) => input.library_id)
+          return Effect.zipRight(
+            incidents.lmlFailed({ batchIndex: index, libraryIds: ids, error }),
+            Effect.logError("LML gave no answer; libraries skipped").pipe(
+              Effect.annotateLogs({
+                batch_index: index,
+                libraries: ids.length,
+                library_ids: ids.length <= 20 ? ids : [`${ids[0]}..${ids.at(-1)}`],
+                status: error.status,
+                reason: error.reason,
+                error: error.message
+              })
             )
-          }
-        }
-        const { untrusted, missing, strayResults } = verdicts.right
-        if (untrusted.length > 0 || missing.length > 0 || strayResults > 0) {
-          yield* Effect.logWarning("LML results do not match the batch's inputs").pipe(
-            Effect.annotateLogs({
-              batch_index: index,
-              untrusted_library_ids: untrusted,
-              missing_library_ids: missing,
-              stray_results: strayResults
-            })
           )
-        }
+        },
+        onRight: ({ verdicts, untrusted, missing, strayResults }) =>
+          Effect.gen(function* () {
+            for (const verdict of verdicts) {
+              if (verdict._tag === "Invalid") {
+                yield* Effect.logWarning("invalid verdict refused").pipe(
+                  Effect.annotateLogs({ library_id: verdict.library_id, reason: verdict.reason })
+                )
+              }
+            }
+            if (untrusted.length > 0 || missing.length > 0 || strayResults > 0) {
+              yield* Effect.logWarning("LML results do not match the batch's inputs").pipe(
+                Effect.annotateLogs({
+                  batch_index: index,
+                  untrusted_library_ids: untrusted,
+                  missing_library_ids: missing,
+                  stray_results: strayResults
+                })
+              )
+            }
+          })
       })
 
     const recordBatch = Effect.fn("Consumer.recordBatch")(function* (batch: AnsweredBatch) {
-      const { segments } = batch.answer
-      const verdicts = segments.map(matchSegment)
-      yield* Effect.forEach(segments, (segment, i) => logAnomalies(batch.index, segment, verdicts[i]!), {
+      const segments = batch.answer.segments.map((segment) => ({
+        inputs: segment.inputs,
+        matched: matchSegment(segment)
+      }))
+      yield* Effect.forEach(segments, (s) => reportSegment(batch.index, s.inputs, s.matched), {
         discard: true
       })
-      const resolutions = verdicts.flatMap((v) => (Either.isRight(v) ? Tally.resolutions(v.right) : []))
+      const resolutions = segments.flatMap((s) =>
+        Either.isRight(s.matched) ? Tally.resolutions(s.matched.right) : []
+      )
       // A write in progress finishes (commits or rolls back) even when the run is interrupted.
       const write = config.dryRun
         ? { written: resolutions.length, manualOverrides: 0, failed: [] }
@@ -133,10 +143,10 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
         { discard: true }
       )
       const totals = [
-        ...verdicts.map((v, i) =>
-          Either.match(v, {
-            onLeft: () => Tally.lmlFailure(segments[i]!.inputs.length),
-            onRight: (matched) => Tally.answered(segments[i]!.inputs.length, matched)
+        ...segments.map((s) =>
+          Either.match(s.matched, {
+            onLeft: () => Tally.lmlFailure(s.inputs.length),
+            onRight: (matched) => Tally.answered(s.inputs.length, matched)
           })
         ),
         Tally.written({ ...write, failed: write.failed.length }),
@@ -161,7 +171,7 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
       return {
         index: batch.index,
         totals,
-        lmlFailedWholly: verdicts.every(Either.isLeft)
+        lmlFailedWholly: segments.every((s) => Either.isLeft(s.matched))
       } satisfies RecordedBatch
     })
 
