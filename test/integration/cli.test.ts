@@ -11,7 +11,8 @@ import type { Totals } from "../../src/domain/Totals.js"
 import * as TotalsOps from "../../src/domain/Totals.js"
 import { OMIT } from "../../src/simulator/LmlSimulator.js"
 import { dumpAll, dumpIdentity, seedLibrary, withTables } from "../support/catalog.js"
-import { runCli, stdoutReport, testDatabaseUrl } from "../support/cli.js"
+import { envFor, runCli, startCli, stdoutReport, testDatabaseUrl } from "../support/cli.js"
+import { eventually } from "../support/waiting.js"
 import { demoSimulator } from "../support/consumer.js"
 import { serveSimulator } from "../support/simulatorServer.js"
 import { singleArtist } from "../support/wire.js"
@@ -222,6 +223,42 @@ describe("library-identity-consumer run", () => {
         expect(totalsOf(second)).toMatchObject({ scanned: 2, rows_resolved: 0 })
         expect(yield* dumpAll).toEqual(after)
       })
+    )
+  )
+})
+
+describe("flags and other commands", () => {
+  it.live("flags win over the environment", () =>
+    inFreshSchema(
+      Effect.gen(function* () {
+        const before = yield* dumpAll
+        const simulator = demoSimulator()
+        const result = yield* cliRun(simulator, { BATCH_SIZE: "abc", DRY_RUN: "false" }, [
+          "run",
+          "--batch-size",
+          "4",
+          "--dry-run"
+        ])
+        expect(result.code).toBe(0)
+        expect(stdoutReport(result)).toMatchObject({ scanned: 6, would_resolve: 4 })
+        expect(simulator.batchSizes).toEqual([4, 2])
+        expect(yield* dumpAll).toEqual(before)
+      })
+    )
+  )
+
+  it.live("schedule waits for its tick and ends cleanly on SIGTERM", () =>
+    inFreshSchema(
+      Effect.gen(function* () {
+        const simulator = demoSimulator()
+        const server = yield* serveSimulator(simulator)
+        const running = yield* startCli(["schedule", "--cron", "0 3 * * *"], yield* envFor(server.url))
+        yield* eventually(() => running.stderr().includes("schedule started"))
+        running.child.kill("SIGTERM")
+        const result = yield* running.result
+        expect(result.code).toBe(143)
+        expect(simulator.requestCount).toBe(0)
+      }).pipe(Effect.scoped)
     )
   )
 })

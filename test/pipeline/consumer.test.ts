@@ -236,6 +236,27 @@ describe("consumer pipeline", () => {
     )
   )
 
+  it.live("gives up on a request after LML_TIMEOUT_MS", () =>
+    inFreshSchema(
+      Effect.gen(function* () {
+        yield* seedLibrary(mixedCatalog)
+        const simulator = demoSimulator({ faults: { byRequest: { 1: { delayMs: 2_000 } } } })
+        const totals = yield* runConsumer(simulator, { batchSize: 3, lmlMaxRetries: 0 }, { timeoutMs: 100 })
+        expect(totals).toMatchObject({ rows_skipped: { lml_error: 3 }, lml_total_calls: 2 })
+        expect(totals.lml_total_latency_ms).toBeLessThan(2_000)
+      })
+    )
+  )
+
+  it.effect("works in a schema whose name needs quoting", () =>
+    Effect.gen(function* () {
+      yield* seedLibrary(mixedCatalog)
+      const totals = yield* runConsumer(demoSimulator())
+      expect(totals.rows_resolved).toBe(4)
+      expect(yield* countRows).toEqual({ identity: 4, sources: 9 })
+    }).pipe(Effect.provide(TestDatabase.layer('Odd "Schema"; x')))
+  )
+
   it.effect("treats a 200 without results as a failed batch", () =>
     inFreshSchema(
       Effect.gen(function* () {

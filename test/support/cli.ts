@@ -20,6 +20,8 @@ export interface CliResult {
 /** A CLI process that is still running: send it signals, then await how it ended. */
 export interface RunningCli {
   readonly child: ChildProcess
+  /** What the process has written to stderr so far. */
+  readonly stderr: () => string
   readonly result: Effect.Effect<CliResult>
 }
 
@@ -42,7 +44,7 @@ export const startCli = (args: ReadonlyArray<string>, env: Record<string, string
       const ended = new Promise<CliResult>((resolve) =>
         child.on("close", (code, signal) => resolve({ code: code ?? signalCode(signal), stdout, stderr }))
       )
-      return { child, result: Effect.promise(() => ended) }
+      return { child, stderr: () => stderr, result: Effect.promise(() => ended) }
     }),
     ({ child }) => Effect.sync(() => child.exitCode === null && child.kill("SIGKILL"))
   )
