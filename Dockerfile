@@ -6,6 +6,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY layers ./layers
+COPY scripts/bundle-cli.mjs ./scripts/bundle-cli.mjs
 RUN npm run build && npm prune --omit=dev
 
 FROM node:22-bookworm-slim
@@ -18,5 +19,5 @@ COPY --from=build /app/dist ./dist
 # The official image's `node` user, by id so Kubernetes can verify runAsNonRoot.
 USER 1000:1000
 # Exec form: SIGTERM reaches Node, which interrupts the run and lets finalizers close the pool.
-ENTRYPOINT ["node", "dist/src/bin.js"]
+ENTRYPOINT ["node", "dist/cli.mjs"]
 CMD ["run"]

@@ -4,12 +4,10 @@
  * events and cron check-ins. Else `OTEL_EXPORTER_OTLP_ENDPOINT` set: spans go to that OTLP
  * collector. Effect runs one tracer at a time and Sentry 11 no longer feeds spans to another
  * provider, so when both are set Sentry wins and a warning says so. Neither set: nothing, no
- * network.
+ * network, and the telemetry modules are not even loaded (they cost a run ~0.5 s of start-up).
  */
-import { OtlpSerialization, OtlpTracer, Resource, Tracer } from "@effect/opentelemetry"
 import { FetchHttpClient } from "@effect/platform"
-import * as Sentry from "@sentry/node"
-import { SentryTracerProvider } from "@sentry/opentelemetry"
+import type * as SentryNode from "@sentry/node"
 import { Config, Effect, Layer, Option, Redacted } from "effect"
 import { numberBetween, optionalString } from "../src/config/EnvValues.js"
 import * as Incidents from "../src/Incidents.js"
@@ -28,7 +26,10 @@ export const tracingSettings = Config.all({
 export type TracingSettings = Config.Config.Success<typeof tracingSettings>
 
 /** Incidents as Sentry events and check-ins. */
-const sentryIncidents = (monitorSlug: Option.Option<string>): Incidents.Incidents => ({
+const sentryIncidents = (
+  Sentry: typeof SentryNode,
+  monitorSlug: Option.Option<string>
+): Incidents.Incidents => ({
   lmlFailed: ({ batchIndex, libraryIds, error }) =>
     Effect.sync(() =>
       Sentry.captureMessage("LML gave no answer; libraries skipped", {
@@ -64,43 +65,58 @@ const sentryIncidents = (monitorSlug: Option.Option<string>): Incidents.Incident
 export const sentry = (
   settings: TracingSettings,
   dsn: Redacted.Redacted,
-  options: Partial<Sentry.NodeOptions> = {}
-) => {
-  const client = Layer.scopedDiscard(
-    Effect.acquireRelease(
-      Effect.sync(() =>
-        Sentry.init({
-          dsn: Redacted.value(dsn),
-          tracesSampleRate: settings.tracesSampleRate,
-          // One transaction per run, sent when it ends, rather than a stream of span items.
-          traceLifecycle: "static",
-          ...Option.match(settings.environment, {
-            onNone: () => ({}),
-            onSome: (environment) => ({ environment })
-          }),
-          ...options
-        })
-      ),
-      () => Effect.promise(() => Sentry.close(5_000))
-    )
+  options: Partial<SentryNode.NodeOptions> = {}
+) =>
+  Layer.unwrapEffect(
+    Effect.promise(async () => {
+      const [Sentry, { SentryTracerProvider }, { Resource, Tracer }] = await Promise.all([
+        import("@sentry/node"),
+        import("@sentry/opentelemetry"),
+        import("@effect/opentelemetry")
+      ])
+      const client = Layer.scopedDiscard(
+        Effect.acquireRelease(
+          Effect.sync(() =>
+            Sentry.init({
+              dsn: Redacted.value(dsn),
+              tracesSampleRate: settings.tracesSampleRate,
+              // One transaction per run, sent when it ends, rather than a stream of span items.
+              traceLifecycle: "static",
+              ...Option.match(settings.environment, {
+                onNone: () => ({}),
+                onSome: (environment) => ({ environment })
+              }),
+              ...options
+            })
+          ),
+          () => Effect.promise(() => Sentry.close(5_000))
+        )
+      )
+      const tracer = Tracer.layer.pipe(
+        Layer.provide(Layer.succeed(Tracer.OtelTracerProvider, new SentryTracerProvider())),
+        Layer.provide(Resource.layer({ serviceName: SERVICE_NAME }))
+      )
+      return Layer.merge(
+        tracer,
+        Layer.succeed(Incidents.Incidents, sentryIncidents(Sentry, settings.monitorSlug))
+      ).pipe(Layer.provide(client))
+    })
   )
-  const tracer = Tracer.layer.pipe(
-    Layer.provide(Layer.succeed(Tracer.OtelTracerProvider, new SentryTracerProvider())),
-    Layer.provide(Resource.layer({ serviceName: SERVICE_NAME }))
-  )
-  return Layer.merge(tracer, Layer.succeed(Incidents.Incidents, sentryIncidents(settings.monitorSlug))).pipe(
-    Layer.provide(client)
-  )
-}
 
 /** Traces only: `${url}/v1/traces`, JSON over HTTP. */
 const otlp = (url: string) =>
-  Layer.merge(
-    OtlpTracer.layer({
-      url: `${url.replace(/\/+$/, "")}/v1/traces`,
-      resource: { serviceName: SERVICE_NAME }
-    }).pipe(Layer.provide(Layer.merge(FetchHttpClient.layer, OtlpSerialization.layerJson))),
-    Incidents.none
+  Layer.unwrapEffect(
+    Effect.promise(async () => {
+      const { OtlpSerialization, OtlpTracer } = await import("@effect/opentelemetry")
+      const traces = OtlpTracer.layer({
+        url: `${url.replace(/\/+$/, "")}/v1/traces`,
+        resource: { serviceName: SERVICE_NAME }
+      })
+      return Layer.merge(
+        traces.pipe(Layer.provide(Layer.merge(FetchHttpClient.layer, OtlpSerialization.layerJson))),
+        Incidents.none
+      )
+    })
   )
 
 export const layerFrom = (settings: TracingSettings) => {

@@ -25,9 +25,9 @@ cp -r "$repo/dist" "$app/dist"
 [ ! -d "$app/node_modules/vitest" ] || { echo "container-smoke: dev dependencies were installed"; exit 1; }
 
 cd "$app"
-node dist/src/bin.js --help >/dev/null
-node dist/src/bin.js run --help >/dev/null
-node dist/src/bin.js schedule --help >/dev/null
+node dist/cli.mjs --help >/dev/null
+node dist/cli.mjs run --help >/dev/null
+node dist/cli.mjs schedule --help >/dev/null
 
 # The simulated LML ships in the image's dist/ too; it prints its URL once listening.
 node dist/src/simulator/main.js >"$app/simulator.out" &
@@ -36,10 +36,10 @@ for _ in $(seq 1 50); do grep -q url "$app/simulator.out" 2>/dev/null && break; 
 lml_url="$(sed -E 's/.*"url":"([^"]+)".*/\1/' "$app/simulator.out")"
 
 export DATABASE_URL="$database_url" WXYC_SCHEMA_NAME="$schema" LIBRARY_METADATA_URL="$lml_url" EMBEDDED=false
-node dist/src/bin.js migrate 2>/dev/null
+node dist/cli.mjs migrate 2>/dev/null
 psql "$database_url" -qc "INSERT INTO \"$schema\".library (artist_name, album_title, canonical_entity_id)
   SELECT 'Synthetic Artist ' || n, 'Album ' || n, 'ce-' || n FROM generate_series(1, 50) AS n"
-report="$(DRY_RUN=true node dist/src/bin.js run 2>/dev/null)"
+report="$(DRY_RUN=true node dist/cli.mjs run 2>/dev/null)"
 echo "container-smoke: dry run report $report"
 node -e 'const r = JSON.parse(process.argv[1]); if (r.scanned !== 50 || !("would_resolve" in r)) process.exit(1)' "$report"
 written="$(psql "$database_url" -tAc "SELECT count(*) FROM \"$schema\".library_identity")"

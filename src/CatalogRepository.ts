@@ -55,7 +55,8 @@ export class CatalogRepository extends Effect.Service<CatalogRepository>()("Cata
     const { name: schema } = yield* CatalogSchema
     const t = catalogTables(sql, schema)
 
-    const pendingFilter = (selection: Selection) => {
+    /** `afterId` repeats the keyset bound inside the anti-join so the planner can start there. */
+    const pendingFilter = (selection: Selection, afterId: number) => {
       const partition = Option.match(selection.partition, {
         onNone: () => sql``,
         onSome: ({ count, index }) => sql`AND l.id % ${count} = ${index}`
@@ -65,6 +66,7 @@ export class CatalogRepository extends Effect.Service<CatalogRepository>()("Cata
         AND NOT EXISTS (
           SELECT 1 FROM ${t.identity} li
           WHERE li.library_id = l.id
+            AND li.library_id > ${afterId}
             AND li.last_verified_at >= now() - make_interval(days => ${selection.staleThresholdDays}::int)
         )
         ${partition}`
@@ -76,7 +78,7 @@ export class CatalogRepository extends Effect.Service<CatalogRepository>()("Cata
         Result: CatalogRow,
         execute: (afterId) => sql`
           SELECT l.id, l.artist_name, l.album_title FROM ${t.library} l
-          WHERE l.id > ${afterId} AND ${pendingFilter(selection)}
+          WHERE l.id > ${afterId} AND ${pendingFilter(selection, afterId)}
           ORDER BY l.id
           LIMIT ${selection.pageSize}`
       })
@@ -100,7 +102,7 @@ export class CatalogRepository extends Effect.Service<CatalogRepository>()("Cata
 
     const countPending = (selection: Selection) =>
       sql<{ readonly pending: number }>`
-        SELECT count(*)::int AS pending FROM ${t.library} l WHERE ${pendingFilter(selection)}`.pipe(
+        SELECT count(*)::int AS pending FROM ${t.library} l WHERE ${pendingFilter(selection, 0)}`.pipe(
         retryTransient,
         Effect.map((rows) => rows[0]?.pending ?? 0),
         Effect.mapError((error) => CatalogError.fromCause("counting pending libraries", error))

@@ -216,6 +216,8 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
             yield* progress.batchDone({ batchIndex: batch.index, total: pending, totals, elapsedMs })
           })
         yield* catalog.pendingRows(selection).pipe(
+          // Reads the next page while this one is with LML.
+          Stream.bufferChunks({ capacity: 1 }),
           Stream.grouped(config.batchSize),
           Stream.zipWithIndex,
           Stream.mapEffect(askLml, { concurrency: config.lmlConcurrency }),

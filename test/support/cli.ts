@@ -32,7 +32,7 @@ export interface RunningCli {
 export const startCli = (args: ReadonlyArray<string>, env: Record<string, string>) =>
   Effect.acquireRelease(
     Effect.sync((): RunningCli => {
-      const child = spawn(process.execPath, ["dist/src/bin.js", ...args], {
+      const child = spawn(process.execPath, ["dist/cli.mjs", ...args], {
         cwd: root,
         env: { PATH: process.env["PATH"] ?? "", LOG_FORMAT: "json", ...env },
         stdio: ["ignore", "pipe", "pipe"]
