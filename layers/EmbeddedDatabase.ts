@@ -5,14 +5,13 @@
  * machine without a PostgreSQL server.
  *
  * Where it is not a server (pglite 0.5.14, pglite-socket 0.2.17, measured):
- * - Every connection shares PGlite's one session. Session advisory locks always succeed (so
- *   the run lock excludes nothing; `src/demo/DataDirLock.ts` guards the data directory),
+ * - Every connection shares PGlite's one session. Session advisory locks always succeed (the
+ *   run lock excludes nothing; `src/demo/DataDirLock.ts` guards the data directory instead),
  *   `pg_stat_activity` shows one backend, and cancel and `pg_terminate_backend` do nothing.
- * - The server runs one protocol message at a time and keeps other connections out only while
- *   an explicit transaction is open. A statement too large for one TCP read, sent outside a
- *   transaction, can have another connection's Parse slip in before its Bind ("bind message
- *   supplies 15000 parameters, but prepared statement "" requires 2"). Bulk statements
- *   therefore belong in transactions, and the pool stays small.
+ * - The socket server interleaves the protocol messages of concurrent connections, so one
+ *   connection can run another's statement; `src/demo/SerializingProxy.ts`, in front of it,
+ *   gives connections turns. Clients therefore wait for each other, one exchange (or one
+ *   transaction) at a time.
  * - A connection beyond `maxConnections` is refused outright, not queued.
  */
 import { mkdirSync } from "node:fs"
@@ -22,6 +21,7 @@ import { PGLiteSocketServer } from "@electric-sql/pglite-socket"
 import { PgClient } from "@effect/sql-pg"
 import { Context, Duration, Effect, Layer, Option, Redacted } from "effect"
 import { holdDataDirLock } from "../src/demo/DataDirLock.js"
+import { startSerializingProxy } from "../src/demo/SerializingProxy.js"
 import { CatalogError } from "../src/domain/Errors.js"
 
 /** Where the demo keeps its database, relative to the working directory. */
@@ -60,41 +60,53 @@ const startPglite = (dataDir: string | undefined) =>
       )
   )
 
+/** PGlite on a socket, behind the proxy that gives its clients turns; returns the proxy's port. */
 const startSocketServer = (db: PGlite, maxConnections: number) =>
-  Effect.acquireRelease(
-    Effect.tryPromise({
-      try: async () => {
-        const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections })
-        await server.start()
-        return server
-      },
-      catch: (cause) => CatalogError.fromCause("serving the embedded database on 127.0.0.1", cause)
-    }),
-    (server) => Effect.promise(() => server.stop())
-  )
+  Effect.gen(function* () {
+    const server = yield* Effect.acquireRelease(
+      Effect.tryPromise({
+        try: async () => {
+          const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections })
+          await server.start()
+          return server
+        },
+        catch: (cause) => CatalogError.fromCause("serving the embedded database on 127.0.0.1", cause)
+      }),
+      (server) => Effect.promise(() => server.stop())
+    )
+    const proxy = yield* Effect.acquireRelease(
+      Effect.tryPromise({
+        try: () => startSerializingProxy(Number(server.getServerConn().split(":").at(-1))),
+        catch: (cause) => CatalogError.fromCause("serving the embedded database on 127.0.0.1", cause)
+      }),
+      (proxy) => Effect.promise(() => proxy.close())
+    )
+    return proxy.port
+  })
 
 /**
  * Starts PGlite on `dataDir` (created if missing; in memory when `undefined`) and serves it on
- * a free loopback port until the scope closes; then the server stops before the database closes.
+ * a free loopback port until the scope closes; then the proxy and the server stop before the
+ * database closes.
  */
 export const serve = (dataDir: string | undefined, options: ServeOptions = {}) =>
   Effect.gen(function* () {
     const directory = dataDir === undefined ? undefined : resolve(dataDir)
     if (directory !== undefined) {
-      yield* holdDataDirLock(directory)
       yield* Effect.try({
         try: () => mkdirSync(dirname(directory), { recursive: true }),
         catch: (cause) => CatalogError.fromCause(`creating ${dirname(directory)}`, cause)
       })
+      yield* holdDataDirLock(directory)
     }
     // Most of a cold start is initdb (seconds); reopening an existing directory takes a fraction.
     const [elapsed, db] = yield* Effect.timed(startPglite(directory))
-    const server = yield* startSocketServer(db, options.maxConnections ?? DEFAULT_POOL_SIZE)
+    const port = yield* startSocketServer(db, options.maxConnections ?? DEFAULT_POOL_SIZE)
     yield* Effect.logDebug("embedded database started").pipe(
       Effect.annotateLogs({ data_dir: directory ?? "memory", start_ms: Duration.toMillis(elapsed) })
     )
     return {
-      url: Redacted.make(`postgres://postgres@${server.getServerConn()}/postgres`),
+      url: Redacted.make(`postgres://postgres@127.0.0.1:${port}/postgres`),
       dataDir: Option.fromNullable(directory)
     } satisfies EmbeddedServer
   })
@@ -112,7 +124,7 @@ export interface LayerOptions extends ServeOptions {
 
 /**
  * `SqlClient`/`PgClient` on an embedded database, plus `EmbeddedDatabase` for its URL. On
- * release the pool closes first, then the server, then PGlite.
+ * release the pool closes first, then the proxy and the socket server, then PGlite.
  */
 export const layer = (dataDir: string | undefined, options: LayerOptions = {}) => {
   const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE

@@ -125,7 +125,7 @@ describe("demo summary wording", () => {
     expect(lines).toEqual([
       "2,210 of 3,000 releases have an identity (73.7%)",
       "methods: cross_source_agreement 1,200, exact_match 700, name_variation 150, alias_match 90, trigram 50, other 20",
-      "sources per release: 1 source 1,010, 2 sources 1,000, 3 sources 200",
+      "sources per release: 1,010 with 1, 1,000 with 2, 200 with 3",
       "examples:",
       "  Juana Molina – Halo (library 4): cross_source_agreement 1.00; discogs 305253, wikidata Q272615",
       "  Grouper – Ruins (library 9): trigram 0.71; no source rows"

@@ -49,8 +49,11 @@ const expectedVerdicts = () => {
   return counts
 }
 
-// Room for a second client besides the layer's own pool, as a CLI child process would need.
-layer(EmbeddedDatabase.layer(undefined, { maxConnections: 4 }), { timeout: "60 seconds" })(
+/** A client of its own on `url`, as another process would have. */
+const otherClient = (url: Redacted.Redacted) => PgClient.layer({ url, maxConnections: 1 })
+
+// Room for clients besides the layer's own pool, as CLI child processes would need.
+layer(EmbeddedDatabase.layer(undefined, { maxConnections: 10 }), { timeout: "60 seconds" })(
   "embedded database",
   (it) => {
     it.effect("serves PostgreSQL on a loopback URL that another client can use", () =>
@@ -65,8 +68,42 @@ layer(EmbeddedDatabase.layer(undefined, { maxConnections: 4 }), { timeout: "60 s
         const other = yield* Effect.flatMap(
           SqlClient.SqlClient,
           (client) => client<{ note: string }>`SELECT note FROM seen_by_others`
-        ).pipe(Effect.provide(PgClient.layer({ url: Redacted.make(url), maxConnections: 1 })))
+        ).pipe(Effect.provide(otherClient(Redacted.make(url))))
         expect(other).toEqual([{ note: "hello" }])
+      })
+    )
+
+    it.effect("gives concurrent clients their own results, even while one of them runs transactions", () =>
+      Effect.gen(function* () {
+        const url = yield* EmbeddedDatabase.connectionUrl
+        const sql = yield* SqlClient.SqlClient
+        yield* sql`CREATE TABLE turns AS SELECT g AS id, g % 3 AS part FROM generate_series(1, 3000) g`
+        // Readers whose statements differ only in their parameters: interleaved at the server,
+        // one would execute another's portal and get its rows without any error.
+        const reader = (part: number) =>
+          Effect.flatMap(SqlClient.SqlClient, (client) =>
+            Effect.forEach(
+              Array.from({ length: 100 }, (_, i) => i),
+              (after) =>
+                client<{ part: number }>`
+                  SELECT part FROM turns WHERE part = ${part} AND id > ${after} ORDER BY id LIMIT 5`
+            )
+          ).pipe(
+            Effect.map((pages) => pages.flat().filter((row) => row.part !== part).length),
+            Effect.provide(otherClient(url))
+          )
+        const writer = Effect.flatMap(SqlClient.SqlClient, (client) =>
+          Effect.forEach(
+            Array.from({ length: 50 }, (_, i) => i + 1),
+            (id) => client.withTransaction(client`UPDATE turns SET part = part WHERE id = ${id}`),
+            { discard: true }
+          )
+        ).pipe(Effect.provide(otherClient(url)))
+        const [strangers] = yield* Effect.all(
+          [Effect.all([reader(0), reader(1), reader(2)], { concurrency: "unbounded" }), writer],
+          { concurrency: "unbounded" }
+        )
+        expect(strangers).toEqual([0, 0, 0])
       })
     )
 
