@@ -5,12 +5,16 @@
  */
 import { Command, Options } from "@effect/cli"
 import { Cause, ConfigError, ConfigProvider, Console, Data, Effect, Exit, Layer, Option, Ref } from "effect"
+import { DemoLive } from "../layers/Demo.js"
 import { ConsumerLive, MigrateLive } from "../layers/Main.js"
 import { configErrorLines, integerBetween } from "./config/EnvValues.js"
 import { Consumer } from "./Consumer.js"
 import * as Totals from "./domain/Totals.js"
 import { Incidents } from "./Incidents.js"
+import { demoRun } from "./demo/DemoRun.js"
 import { migrate } from "./Migrations.js"
+import { RunLockBusy } from "./RunLock.js"
+import { runMode } from "./RunMode.js"
 import { cronFromEnv, runOnSchedule } from "./ScheduledRuns.js"
 
 /** How a command ended, for the process exit code (see README, "Exit codes"). */
@@ -21,6 +25,16 @@ export const EXIT_LOCKED = 75
 
 /** How long a signalled run may take to finish its in-flight write before the process is ended. */
 export const shutdownGraceMs = integerBetween("SHUTDOWN_GRACE_MS", 20_000, 0, 600_000)
+
+/** A lock held by another run: one clear line, exit 75, nothing done. */
+function exitIfLocked<A, E, R>(effect: Effect.Effect<A, E | RunLockBusy, R>) {
+  return Effect.catchIf(
+    effect,
+    (error): error is RunLockBusy => error instanceof RunLockBusy,
+    (busy) =>
+      Effect.zipRight(Effect.logError(busy.message), Effect.fail(new ExitStatus({ code: EXIT_LOCKED })))
+  )
+}
 
 /**
  * Runs the job once and prints its report on stdout: 0 clean, 2 when any library hit an error
@@ -58,9 +72,7 @@ export const runOnce = Effect.gen(function* () {
   )
   if (errors > 0) return yield* new ExitStatus({ code: 2 })
 }).pipe(
-  Effect.catchTag("RunLockBusy", (busy) =>
-    Effect.zipRight(Effect.logError(busy.message), Effect.fail(new ExitStatus({ code: EXIT_LOCKED })))
-  ),
+  exitIfLocked,
   reportFatal,
   (run) => Effect.flatMap(Incidents, (incidents) => incidents.monitorRun(run, Exit.isFailure)),
   Effect.withLogSpan("run"),
@@ -152,7 +164,15 @@ const withFlags = (flags: SettingFlags) =>
     )
   )
 
-const runJob = runOnce.pipe(Effect.provide(ConsumerLive), reportFatal)
+const demoJob = demoRun.pipe(
+  Effect.flatMap((totals) => (Totals.errorCount(totals) > 0 ? new ExitStatus({ code: 2 }) : Effect.void)),
+  Effect.provide(DemoLive),
+  exitIfLocked
+)
+
+const runJob = Effect.flatMap(runMode, (mode) =>
+  mode === "demo" ? demoJob : runOnce.pipe(Effect.provide(ConsumerLive))
+).pipe(reportFatal)
 
 const scheduleJob = (cron: Option.Option<string>, timezone: Option.Option<string>) =>
   Effect.gen(function* () {

@@ -1,0 +1,46 @@
+/**
+ * The zero-config demo's edges: the embedded PostgreSQL (data under `./.data/`, so a second
+ * run shows the idempotent rerun) and the simulated LML on a loopback port, reached by the
+ * production HTTP client. Everything between them is the production consumer.
+ */
+import { NodeHttpClient } from "@effect/platform-node"
+import { Config, Duration, Effect, Layer, Option } from "effect"
+import { CatalogSchema } from "../src/CatalogSchema.js"
+import { ConsumerConfig } from "../src/ConsumerConfig.js"
+import { ConsumerLayer } from "../src/ConsumerLayer.js"
+import { bulkResolveUrl } from "../src/domain/LmlWire.js"
+import * as Incidents from "../src/Incidents.js"
+import { demoEntities, makeEntityStore } from "../src/simulator/EntityStore.js"
+import { makeSimulator } from "../src/simulator/LmlSimulator.js"
+import { startSimulatorServer } from "../src/simulator/server.js"
+import * as EmbeddedDatabase from "./EmbeddedDatabase.js"
+import * as LmlHttp from "./LmlHttp.js"
+import { ProgressLive } from "./Main.js"
+
+const dataDir = Config.string("EMBEDDED_DATA_DIR").pipe(Config.withDefault(EmbeddedDatabase.DEFAULT_DATA_DIR))
+
+const SimulatedLml = Layer.unwrapScoped(
+  Effect.gen(function* () {
+    const simulator = makeSimulator({ store: makeEntityStore(demoEntities) })
+    const server = yield* Effect.acquireRelease(
+      Effect.promise(() => startSimulatorServer(simulator)),
+      (running) => Effect.promise(() => running.close())
+    )
+    return LmlHttp.layerWithoutTransport({
+      endpoint: bulkResolveUrl(server.url),
+      apiKey: Option.none(),
+      timeout: Duration.seconds(30)
+    }).pipe(Layer.provide(NodeHttpClient.layerUndici))
+  })
+)
+
+/** The consumer on the demo's edges, plus the database, for migrating, seeding and summing up. */
+export const DemoLive = ConsumerLayer.pipe(
+  Layer.provide(Layer.mergeAll(SimulatedLml, ConsumerConfig.layer, ProgressLive, Incidents.none)),
+  Layer.provideMerge(
+    Layer.merge(
+      Layer.unwrapEffect(Effect.map(dataDir, (dir) => EmbeddedDatabase.layer(dir))),
+      CatalogSchema.layer
+    )
+  )
+)
