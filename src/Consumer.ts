@@ -6,7 +6,7 @@
 import { type Chunk, Clock, Effect, Either, Ref, Stream } from "effect"
 import { makeBatchResolver, type BatchAnswer, type Segment } from "./BatchResolver.js"
 import { CatalogRepository, type CatalogRow } from "./CatalogRepository.js"
-import { ConsumerConfig } from "./ConsumerConfig.js"
+import { ConsumerConfig, type WriteMode } from "./ConsumerConfig.js"
 import { type BatchVerdicts, matchResults } from "./domain/BatchVerdicts.js"
 import type { LmlFetchError } from "./domain/Errors.js"
 import { BulkResolveInput } from "./domain/LmlWire.js"
@@ -20,6 +20,13 @@ import { makeRequestPacer, minimumGapMs } from "./RequestPacer.js"
 import { RunLock } from "./RunLock.js"
 
 const RETRY_CAP_MS = 30_000
+
+/**
+ * Batches written at once. Two keep the database busy while the process decodes the next
+ * batch (batches hold disjoint libraries, so their transactions never conflict); the
+ * per-library mode stays one at a time, as the algorithm it reproduces was.
+ */
+const writeConcurrencyFor = (mode: WriteMode) => (mode === "batch" ? 2 : 1)
 
 /** A batch after LML has answered (or failed) every part of it, waiting for the writer. */
 interface AnsweredBatch {
@@ -54,6 +61,7 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
     const catalog = yield* CatalogRepository
     const writer = yield* IdentityWriter
     const runLock = yield* RunLock
+    const writeConcurrency = writeConcurrencyFor(config.writeMode)
     const progress = yield* Progress
     const incidents = yield* Incidents
     const resolveBatch = makeBatchResolver(
@@ -223,7 +231,7 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
           Stream.mapEffect(askLml, { concurrency: config.lmlConcurrency }),
           // Lets the next LML calls run while the writer is busy with this batch.
           Stream.buffer({ capacity: config.lmlConcurrency }),
-          Stream.mapEffect(recordBatch),
+          Stream.mapEffect(recordBatch, { concurrency: writeConcurrency }),
           circuitBreaker,
           Stream.runForEach(addBatch)
         )

@@ -3,7 +3,7 @@
  * constraint. Everything the tables would refuse is refused here instead, so a bad verdict
  * is counted as `invalid_verdict` once rather than rolling back a library on every run.
  */
-import { Data, Either, Option, ParseResult, Schema } from "effect"
+import { Data, Either, Option, ParseResult, Predicate, Schema } from "effect"
 import { IdentityMethod, IdentitySource, LibraryId } from "./LmlWire.js"
 
 /** Postgres `text` cannot hold U+0000. */
@@ -69,13 +69,7 @@ const SingleArtistResult = Schema.Struct({
   })
 )
 
-const NoIdentityResult = Schema.Struct({
-  kind: Schema.Literal("compilation", "unresolved"),
-  library_id: LibraryId
-})
-
-const BulkResolveResult = Schema.Union(SingleArtistResult, NoIdentityResult)
-const decodeResult = Schema.decodeUnknownEither(BulkResolveResult)
+const decodeSingleArtist = Schema.decodeUnknownEither(SingleArtistResult)
 const decodeLibraryId = Schema.decodeUnknownOption(Schema.Struct({ library_id: LibraryId }))
 
 export interface Resolution {
@@ -101,17 +95,25 @@ export const claimedLibraryId = (raw: unknown): Option.Option<LibraryId> =>
   Option.map(decodeLibraryId(raw), (result) => result.library_id)
 
 /** Validate one result whose `library_id` has already been read as `libraryId`. */
-export const toVerdict = (libraryId: LibraryId, raw: unknown): Verdict =>
-  Either.match(decodeResult(raw), {
-    onLeft: (error) =>
-      Verdict.Invalid({ library_id: libraryId, reason: ParseResult.TreeFormatter.formatErrorSync(error) }),
-    onRight: (result): Verdict => {
-      switch (result.kind) {
-        case "unresolved":
-          return Verdict.Unresolved({ library_id: libraryId })
-        case "compilation":
-          return Verdict.Compilation({ library_id: libraryId })
-        case "single_artist": {
+/**
+ * Validate one result whose `library_id` has already been read as `libraryId`. Dispatching on
+ * `kind` first keeps the common cases cheap: only `single_artist` carries anything to check.
+ */
+export const toVerdict = (libraryId: LibraryId, raw: unknown): Verdict => {
+  const kind = Predicate.hasProperty(raw, "kind") ? raw.kind : undefined
+  switch (kind) {
+    case "unresolved":
+      return Verdict.Unresolved({ library_id: libraryId })
+    case "compilation":
+      return Verdict.Compilation({ library_id: libraryId })
+    case "single_artist":
+      return Either.match(decodeSingleArtist(raw), {
+        onLeft: (error) =>
+          Verdict.Invalid({
+            library_id: libraryId,
+            reason: ParseResult.TreeFormatter.formatErrorSync(error)
+          }),
+        onRight: (result) => {
           const sources = result.provenance.filter(isStorable)
           return Verdict.Resolved({
             resolution: {
@@ -124,6 +126,11 @@ export const toVerdict = (libraryId: LibraryId, raw: unknown): Verdict =>
             }
           })
         }
-      }
-    }
-  })
+      })
+    default:
+      return Verdict.Invalid({
+        library_id: libraryId,
+        reason: `kind ${JSON.stringify(kind) ?? "(missing)"} is not single_artist, compilation or unresolved`
+      })
+  }
+}
