@@ -42,7 +42,12 @@ export const databaseSettings = Effect.gen(function* () {
   return yield* fields
 })
 
-export const layerFrom = (settings: DatabaseSettings) =>
+/** How this job's connections appear in `pg_stat_activity`, e.g. one name per partition. */
+const applicationName = Config.string("DB_APPLICATION_NAME").pipe(
+  Config.withDefault("library-identity-consumer")
+)
+
+export const layerFrom = (settings: DatabaseSettings, application = "library-identity-consumer") =>
   PgClient.layer({
     ...(settings._tag === "Url"
       ? { url: settings.url }
@@ -53,11 +58,13 @@ export const layerFrom = (settings: DatabaseSettings) =>
           username: settings.username,
           ...Option.match(settings.password, { onNone: () => ({}), onSome: (password) => ({ password }) })
         }),
-    applicationName: "library-identity-consumer",
+    applicationName: application,
     maxConnections: 4,
     connectTimeout: "10 seconds"
   }).pipe(Layer.mapError((error) => CatalogError.fromCause("connecting to the catalog database", error)))
 
 export const layer = Layer.unwrapEffect(
-  Effect.map(databaseSettings, (settings: DatabaseSettings) => layerFrom(settings))
+  Effect.map(Effect.all([databaseSettings, applicationName]), ([settings, application]) =>
+    layerFrom(settings, application)
+  )
 )

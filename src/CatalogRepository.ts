@@ -7,6 +7,7 @@ import { Chunk, Effect, Option, Schema, Stream } from "effect"
 import { CatalogSchema, catalogTables } from "./CatalogSchema.js"
 import type { Partition } from "./ConsumerConfig.js"
 import { retryTransient } from "./DatabaseFaults.js"
+import { withIndexOnlyPlans } from "./IndexOnlyPlans.js"
 import { CatalogError } from "./domain/Errors.js"
 import { LibraryId } from "./domain/LmlWire.js"
 
@@ -87,7 +88,7 @@ export class CatalogRepository extends Effect.Service<CatalogRepository>()("Cata
     const pendingRows = (selection: Selection): Stream.Stream<CatalogRow, CatalogError> => {
       const page = findPage(selection)
       return Stream.paginateChunkEffect(0, (afterId) =>
-        page(afterId).pipe(
+        withIndexOnlyPlans(sql, page(afterId)).pipe(
           retryTransient,
           Effect.mapError((error) => CatalogError.fromCause("reading pending libraries", error)),
           Effect.map((rows) => {

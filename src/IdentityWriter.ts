@@ -16,6 +16,7 @@ import { Effect, Either } from "effect"
 import { CatalogSchema, catalogTables } from "./CatalogSchema.js"
 import type { WriteMode } from "./ConsumerConfig.js"
 import { isTransientDatabaseError, retryTransient } from "./DatabaseFaults.js"
+import { withIndexOnlyPlans } from "./IndexOnlyPlans.js"
 import { CatalogError, causeMessage } from "./domain/Errors.js"
 import type { LibraryId } from "./domain/LmlWire.js"
 import type { Resolution } from "./domain/Verdict.js"
@@ -114,11 +115,14 @@ export class IdentityWriter extends Effect.Service<IdentityWriter>()("IdentityWr
 
     /** The whole set in one transaction: every library in it lands, or none does. */
     const writeAtomically = (rs: ReadonlyArray<Resolution>) =>
-      Effect.gen(function* () {
-        const written = (yield* upsertMainRows(rs)).map((row) => row.library_id)
-        if (written.length > 0) yield* replaceSourceRows(rs, written)
-        return written.length
-      }).pipe(sql.withTransaction, retryTransient)
+      withIndexOnlyPlans(
+        sql,
+        Effect.gen(function* () {
+          const written = (yield* upsertMainRows(rs)).map((row) => row.library_id)
+          if (written.length > 0) yield* replaceSourceRows(rs, written)
+          return written.length
+        })
+      ).pipe(retryTransient)
 
     /** A failure that outlived the retries and is not about the data: the database is gone. */
     const failIfDatabaseLost = (error: SqlError) =>

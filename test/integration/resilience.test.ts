@@ -291,15 +291,15 @@ describe("process and database faults", () => {
             const { env } = yield* slowRun()
             const sql = yield* SqlClient.SqlClient
             const { name } = yield* CatalogSchema
-            const running = yield* startCli(["run"], env)
+            // A name of its own, so only this run's connections are hit: other tests (and
+            // benchmarks) may have CLIs of their own running.
+            const application = `consumer-under-test-${name}`
+            const running = yield* startCli(["run"], { ...env, DB_APPLICATION_NAME: application })
             yield* eventuallyEffect(identityRowsAtLeast(30))
-            // MATERIALIZED: the filter must run before pg_terminate_backend sees any pid. Only this
-            // run's connections: other tests (and benchmarks) may have CLIs of their own running.
+            // MATERIALIZED: the filter must run before pg_terminate_backend sees any pid.
             const terminated = yield* sql<{ pid: number }>`
             WITH victims AS MATERIALIZED (
-              SELECT pid FROM pg_stat_activity
-              WHERE application_name = 'library-identity-consumer' AND pid <> pg_backend_pid()
-                AND query LIKE ${`%${name}%`})
+              SELECT pid FROM pg_stat_activity WHERE application_name = ${application})
             SELECT pid FROM victims WHERE pg_terminate_backend(pid)`
             expect(terminated.length).toBeGreaterThan(0)
             const result = yield* running.result
