@@ -44,17 +44,6 @@ export const BulkResolveRequest = Schema.Struct({
   inputs: Schema.Array(BulkResolveInput)
 })
 
-const NonNegative = Schema.Number.pipe(Schema.nonNegative())
-
-export const CacheStats = Schema.Struct({
-  memory_hits: NonNegative,
-  pg_hits: NonNegative,
-  pg_misses: NonNegative,
-  api_calls: NonNegative,
-  pg_time_ms: NonNegative,
-  api_time_ms: NonNegative
-})
-
 /** The 200 envelope. `results` stay `unknown` here: each is validated against its batch later. */
 export const BulkResolveResponse = Schema.Struct({
   results: Schema.Array(Schema.Unknown),
