@@ -19,16 +19,18 @@ export const ProgressLive = Layer.unwrapEffect(
   )
 )
 
-/**
- * The consumer and its error tracker, ready to run: what the CLI uses and what another Effect
- * app mounts. Telemetry is built once and shared by the consumer and whoever runs it.
- */
-export const ConsumerLive = ConsumerLayer.pipe(
+/** The consumer on the production edges; where incidents go is left to the caller. */
+export const ConsumerOnLiveEdges = ConsumerLayer.pipe(
   Layer.provide(
     Layer.mergeAll(Database.layer, CatalogSchema.layer, LmlHttp.layer, ConsumerConfig.layer, ProgressLive)
-  ),
-  Layer.provideMerge(Tracing.layer)
+  )
 )
+
+/**
+ * The consumer and its telemetry, ready to run: what another Effect app mounts. Telemetry is
+ * built once and shared by the consumer and whoever runs it.
+ */
+export const ConsumerLive = ConsumerOnLiveEdges.pipe(Layer.provideMerge(Tracing.layer))
 
 /** What `migrate` needs: the database and the schema name, nothing about LML. */
 export const MigrateLive = Layer.merge(Database.layer, CatalogSchema.layer)

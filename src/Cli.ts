@@ -6,7 +6,8 @@
 import { Command, Options } from "@effect/cli"
 import { Cause, ConfigError, ConfigProvider, Console, Data, Effect, Exit, Layer, Option, Ref } from "effect"
 import { DemoLive } from "../layers/Demo.js"
-import { ConsumerLive, MigrateLive } from "../layers/Main.js"
+import { ConsumerOnLiveEdges, MigrateLive } from "../layers/Main.js"
+import * as Tracing from "../layers/Tracing.js"
 import { configErrorLines, integerBetween } from "./config/EnvValues.js"
 import { Consumer } from "./Consumer.js"
 import * as Totals from "./domain/Totals.js"
@@ -170,9 +171,13 @@ const demoJob = demoRun.pipe(
   exitIfLocked
 )
 
+/**
+ * Telemetry wraps everything else, so that a fatal error while the other layers are built (an
+ * unreachable database, say) is reported too.
+ */
 const runJob = Effect.flatMap(runMode, (mode) =>
-  mode === "demo" ? demoJob : runOnce.pipe(Effect.provide(ConsumerLive))
-).pipe(reportFatal)
+  mode === "demo" ? demoJob : runOnce.pipe(Effect.provide(ConsumerOnLiveEdges))
+).pipe(reportFatal, Effect.provide(Tracing.layer), reportFatal)
 
 const scheduleJob = (cron: Option.Option<string>, timezone: Option.Option<string>) =>
   Effect.gen(function* () {
@@ -190,8 +195,10 @@ const scheduleJob = (cron: Option.Option<string>, timezone: Option.Option<string
         Effect.logWarning(`run ended with exit status ${status.code}`)
       )
     )
-    yield* Layer.launch(Layer.scopedDiscard(runOnSchedule(schedule, tick)).pipe(Layer.provide(ConsumerLive)))
-  }).pipe(reportFatal)
+    yield* Layer.launch(
+      Layer.scopedDiscard(runOnSchedule(schedule, tick)).pipe(Layer.provide(ConsumerOnLiveEdges))
+    )
+  }).pipe(reportFatal, Effect.provide(Tracing.layer), reportFatal)
 
 const migrateJob = migrate.pipe(
   Effect.zipRight(Effect.logInfo("migrations are up to date")),

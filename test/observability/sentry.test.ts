@@ -4,10 +4,11 @@
  * Sentry keeps global state, so this file has a process of its own (Vitest isolates files).
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Layer, Option, Redacted } from "effect"
+import { Effect, Exit, Layer, Option, Redacted } from "effect"
 import * as TestDatabase from "../../layers/TestDatabase.js"
 import * as Tracing from "../../layers/Tracing.js"
-import { runOnce } from "../../src/Cli.js"
+import { ExitStatus, reportFatal, runOnce } from "../../src/Cli.js"
+import { CatalogError } from "../../src/domain/Errors.js"
 import { seedLibrary } from "../support/catalog.js"
 import { consumerLayer, demoSimulator } from "../support/consumer.js"
 
@@ -81,5 +82,26 @@ describe("Sentry", () => {
 
       expect(JSON.stringify(sentry.items)).not.toContain(API_KEY)
     }).pipe(Effect.provide(TestDatabase.layer("sentry")))
+  )
+
+  it.live("a fatal error is an event", () =>
+    Effect.gen(function* () {
+      const sentry = captureSentry()
+      const settings: Tracing.TracingSettings = {
+        sentryDsn: Option.some(DSN),
+        tracesSampleRate: 1,
+        environment: Option.none(),
+        monitorSlug: Option.none(),
+        otlpEndpoint: Option.none()
+      }
+      const exit = yield* reportFatal(
+        Effect.fail(new CatalogError({ detail: "the catalog database is gone" }))
+      ).pipe(Effect.provide(Tracing.sentry(settings, DSN, { transport: sentry.transport })), Effect.exit)
+      expect(exit).toStrictEqual(Exit.fail(new ExitStatus({ code: 1 })))
+      const events = sentry.items.filter(([type]) => type === "event").map(([, payload]) => payload)
+      expect(events).toEqual([
+        expect.objectContaining({ level: "fatal", message: "fatal: the catalog database is gone" })
+      ])
+    })
   )
 })
