@@ -58,8 +58,11 @@ export const runOnce = Effect.gen(function* () {
     )
   const totals = yield* consumer.runInto(progress).pipe(
     Effect.onInterrupt(() => reportPartial("run interrupted")),
-    Effect.tapError((error) =>
-      error._tag === "RunLockBusy" ? Effect.void : reportPartial("run stopped by a fatal error")
+    Effect.tapErrorCause((cause) =>
+      Cause.isInterruptedOnly(cause) ||
+      Option.exists(Cause.failureOption(cause), (error) => error instanceof RunLockBusy)
+        ? Effect.void
+        : reportPartial("run stopped by a fatal error")
     )
   )
   yield* report(totals)

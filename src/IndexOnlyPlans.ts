@@ -7,8 +7,19 @@
  * indexes; nothing else is affected.
  */
 import type { SqlClient } from "@effect/sql"
-import { Effect } from "effect"
+import { SqlError } from "@effect/sql/SqlError"
+import { Effect, Option } from "effect"
 
-/** Runs `statements` in a transaction (a savepoint inside one) with sequential scans off. */
+/**
+ * Runs `statements` in a transaction with sequential scans off. The SQL client turns a failed
+ * COMMIT or ROLLBACK (a connection lost mid-transaction) into a defect; it is a failure here,
+ * so callers can retry it like any other lost connection (every statement here is idempotent).
+ */
 export const withIndexOnlyPlans = <A, E, R>(sql: SqlClient.SqlClient, statements: Effect.Effect<A, E, R>) =>
-  sql.withTransaction(Effect.zipRight(sql`SET LOCAL enable_seqscan = off`, statements))
+  sql
+    .withTransaction(Effect.zipRight(sql`SET LOCAL enable_seqscan = off`, statements))
+    .pipe(
+      Effect.catchSomeDefect((defect) =>
+        defect instanceof SqlError ? Option.some(Effect.fail(defect)) : Option.none()
+      )
+    )
