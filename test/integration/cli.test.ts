@@ -134,7 +134,8 @@ describe("library-identity-consumer run", () => {
     inFreshSchema(
       Effect.gen(function* () {
         const result = yield* cliRun(demoSimulator({ faults: { always: { status: 500 } } }), {
-          BATCH_SIZE: "2"
+          BATCH_SIZE: "2",
+          LML_RETRY_BASE_MS: "1"
         })
         expect(result.code).toBe(2)
         expect(totalsOf(result)).toMatchObject({
