@@ -280,7 +280,8 @@ describe("process and database faults", () => {
       )
   )
 
-  it.live(
+  // PGlite (the embedded fallback) has no other backend to terminate.
+  it.live.skipIf(TestDatabase.usesEmbeddedDatabase())(
     "pg_terminate_backend mid-run: the run recovers or exits 1 with partial Totals; a rerun completes",
     () =>
       Effect.gen(function* () {
