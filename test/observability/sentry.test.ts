@@ -29,17 +29,19 @@ const captureSentry = () => {
   return { items, transport }
 }
 
+const sentrySettings = (monitorSlug: Option.Option<string>): Tracing.TracingSettings => ({
+  sentryDsn: Option.some(DSN),
+  tracesSampleRate: 1,
+  environment: Option.none(),
+  monitorSlug,
+  otlpEndpoint: Option.none()
+})
+
 describe("Sentry", () => {
   it.live("a transaction per run, an event per lost batch, check-ins, no API key", () =>
     Effect.gen(function* () {
       const sentry = captureSentry()
-      const settings: Tracing.TracingSettings = {
-        sentryDsn: Option.some(DSN),
-        tracesSampleRate: 1,
-        environment: Option.none(),
-        monitorSlug: Option.some("identity-nightly"),
-        otlpEndpoint: Option.none()
-      }
+      const settings = sentrySettings(Option.some("identity-nightly"))
       yield* seedLibrary([
         { id: 1, artist_name: "Stereolab" },
         { id: 2, artist_name: "Juana Molina" },
@@ -87,13 +89,7 @@ describe("Sentry", () => {
   it.live("a fatal error is an event", () =>
     Effect.gen(function* () {
       const sentry = captureSentry()
-      const settings: Tracing.TracingSettings = {
-        sentryDsn: Option.some(DSN),
-        tracesSampleRate: 1,
-        environment: Option.none(),
-        monitorSlug: Option.none(),
-        otlpEndpoint: Option.none()
-      }
+      const settings = sentrySettings(Option.none())
       const exit = yield* reportFatal(
         Effect.fail(new CatalogError({ detail: "the catalog database is gone" }))
       ).pipe(Effect.provide(Tracing.sentry(settings, DSN, { transport: sentry.transport })), Effect.exit)
