@@ -27,6 +27,10 @@ export const EXIT_LOCKED = 75
 /** How long a signalled run may take to finish its in-flight write before the process is ended. */
 export const shutdownGraceMs = integerBetween("SHUTDOWN_GRACE_MS", 20_000, 0, 600_000)
 
+/** A run that completed with libraries in an error bucket exits 2, never 0. */
+const failIfLibrariesInError = (totals: Totals.Totals) =>
+  Totals.errorCount(totals) > 0 ? Effect.fail(new ExitStatus({ code: 2 })) : Effect.void
+
 /** A lock held by another run: one clear line, exit 75, nothing done. */
 function exitIfLocked<A, E, R>(effect: Effect.Effect<A, E | RunLockBusy, R>) {
   return Effect.catchIf(
@@ -66,15 +70,14 @@ export const runOnce = Effect.gen(function* () {
     )
   )
   yield* report(totals)
-  const errors = Totals.errorCount(totals)
   yield* Effect.logInfo(dryRun ? "dry run finished; nothing was written" : "run finished").pipe(
     Effect.annotateLogs({
       scanned: totals.scanned,
       resolved: totals.rows_resolved,
-      libraries_in_error: errors
+      libraries_in_error: Totals.errorCount(totals)
     })
   )
-  if (errors > 0) return yield* new ExitStatus({ code: 2 })
+  yield* failIfLibrariesInError(totals)
 }).pipe(
   exitIfLocked,
   reportFatal,
@@ -144,54 +147,47 @@ const settingFlags = {
 
 type SettingFlags = Command.Command.ParseConfig<typeof settingFlags>
 
-const flagVariables = (flags: SettingFlags): ReadonlyArray<readonly [string, string]> => {
-  const pairs: Array<readonly [string, Option.Option<string | number>]> = [
-    ["BATCH_SIZE", flags.batchSize],
-    ["DRY_RUN", flags.dryRun ? Option.some("true") : Option.none()],
-    ["STALE_THRESHOLD_DAYS", flags.staleThresholdDays],
-    ["PARTITION_INDEX", flags.partitionIndex],
-    ["PARTITION_COUNT", flags.partitionCount],
-    ["WRITE_MODE", flags.writeMode],
-    ["LML_CONCURRENCY", flags.lmlConcurrency],
-    ["WXYC_SCHEMA_NAME", flags.schema]
-  ]
-  return pairs.flatMap(([name, value]) =>
+/** The variables the setting flags stand for; unset flags stand for nothing. */
+const settingVariables = (flags: SettingFlags): Record<string, Option.Option<string | number>> => ({
+  BATCH_SIZE: flags.batchSize,
+  DRY_RUN: flags.dryRun ? Option.some("true") : Option.none(),
+  STALE_THRESHOLD_DAYS: flags.staleThresholdDays,
+  PARTITION_INDEX: flags.partitionIndex,
+  PARTITION_COUNT: flags.partitionCount,
+  WRITE_MODE: flags.writeMode,
+  LML_CONCURRENCY: flags.lmlConcurrency,
+  WXYC_SCHEMA_NAME: flags.schema
+})
+
+/** Values given on the command line first, then the environment: a flag wins over its variable. */
+const withVariables = (values: Record<string, Option.Option<string | number>>) => {
+  const given = Object.entries(values).flatMap(([name, value]) =>
     Option.isSome(value) ? [[name, String(value.value)] as const] : []
+  )
+  return Effect.withConfigProvider(
+    ConfigProvider.fromMap(new Map(given)).pipe(ConfigProvider.orElse(() => ConfigProvider.fromEnv()))
   )
 }
 
-/** Flags first, then the environment. */
-const withFlags = (flags: SettingFlags) =>
-  Effect.withConfigProvider(
-    ConfigProvider.fromMap(new Map(flagVariables(flags))).pipe(
-      ConfigProvider.orElse(() => ConfigProvider.fromEnv())
-    )
-  )
-
-const demoJob = demoRun.pipe(
-  Effect.flatMap((totals) => (Totals.errorCount(totals) > 0 ? new ExitStatus({ code: 2 }) : Effect.void)),
-  Effect.provide(DemoLive),
-  exitIfLocked
-)
-
 /**
  * Telemetry wraps everything else, so that a fatal error while the other layers are built (an
- * unreachable database, say) is reported too.
+ * unreachable database, say) is reported too; the outer `reportFatal` catches telemetry's own
+ * configuration errors.
  */
-const runJob = Effect.flatMap(runMode, (mode) =>
-  mode === "demo" ? demoJob : runOnce.pipe(Effect.provide(ConsumerOnLiveEdges))
-).pipe(reportFatal, Effect.provide(Tracing.layer), reportFatal)
+const withTelemetry = <A, E, R>(job: Effect.Effect<A, E, R>) =>
+  job.pipe(reportFatal, Effect.provide(Tracing.layer), reportFatal)
 
-const scheduleJob = (cron: Option.Option<string>, timezone: Option.Option<string>) =>
+const demoJob = demoRun.pipe(Effect.flatMap(failIfLibrariesInError), Effect.provide(DemoLive), exitIfLocked)
+
+const runJob = withTelemetry(
+  Effect.flatMap(runMode, (mode) =>
+    mode === "demo" ? demoJob : runOnce.pipe(Effect.provide(ConsumerOnLiveEdges))
+  )
+)
+
+const scheduleJob = withTelemetry(
   Effect.gen(function* () {
-    const overrides = [
-      ...Option.toArray(Option.map(cron, (value) => ["SCHEDULE", value] as const)),
-      ...Option.toArray(Option.map(timezone, (value) => ["SCHEDULE_TZ", value] as const))
-    ]
-    const schedule = yield* Effect.withConfigProvider(
-      cronFromEnv,
-      ConfigProvider.fromMap(new Map(overrides)).pipe(ConfigProvider.orElse(() => ConfigProvider.fromEnv()))
-    )
+    const schedule = yield* cronFromEnv
     // A run that ends with libraries in error or finds the lock taken is logged, not fatal.
     const tick = runOnce.pipe(
       Effect.catchTag("ExitStatus", (status) =>
@@ -201,7 +197,8 @@ const scheduleJob = (cron: Option.Option<string>, timezone: Option.Option<string
     yield* Layer.launch(
       Layer.scopedDiscard(runOnSchedule(schedule, tick)).pipe(Layer.provide(ConsumerOnLiveEdges))
     )
-  }).pipe(reportFatal, Effect.provide(Tracing.layer), reportFatal)
+  })
+)
 
 const migrateJob = migrate.pipe(
   Effect.zipRight(Effect.logInfo("migrations are up to date")),
@@ -209,7 +206,7 @@ const migrateJob = migrate.pipe(
   reportFatal
 )
 
-const run = Command.make("run", settingFlags, (flags) => withFlags(flags)(runJob)).pipe(
+const run = Command.make("run", settingFlags, (flags) => withVariables(settingVariables(flags))(runJob)).pipe(
   Command.withDescription("Resolve every library whose identity is missing or stale, once (the default).")
 )
 
@@ -223,25 +220,18 @@ const schedule = Command.make(
       Options.optional
     )
   },
-  (flags) => withFlags(flags)(scheduleJob(flags.cron, flags.timezone))
+  (flags) =>
+    withVariables({ ...settingVariables(flags), SCHEDULE: flags.cron, SCHEDULE_TZ: flags.timezone })(
+      scheduleJob
+    )
 ).pipe(Command.withDescription("Run on a cron schedule until SIGTERM; runs never overlap."))
 
 const migrateCommand = Command.make("migrate", { schema: settingFlags.schema }, (flags) =>
-  withFlags({ ...flags, ...noSettingFlags })(migrateJob)
+  withVariables({ WXYC_SCHEMA_NAME: flags.schema })(migrateJob)
 ).pipe(Command.withDescription("Apply the idempotent, additive schema migrations."))
 
-const noSettingFlags = {
-  batchSize: Option.none(),
-  dryRun: false,
-  staleThresholdDays: Option.none(),
-  partitionIndex: Option.none(),
-  partitionCount: Option.none(),
-  writeMode: Option.none(),
-  lmlConcurrency: Option.none()
-} as const
-
 export const command = Command.make("library-identity-consumer", settingFlags, (flags) =>
-  withFlags(flags)(runJob)
+  withVariables(settingVariables(flags))(runJob)
 ).pipe(
   Command.withDescription("Keeps the catalog's artist identities fresh from LML's bulk-resolve endpoint."),
   Command.withSubcommands([run, schedule, migrateCommand])

@@ -165,17 +165,6 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
         "batch.size": batch.rows.length,
         "write.rows_written": totals.rows_resolved
       })
-      yield* Effect.logDebug("batch done").pipe(
-        Effect.annotateLogs({
-          batch_index: batch.index,
-          libraries: batch.rows.length,
-          resolved: totals.rows_resolved,
-          unresolved: totals.rows_unresolved,
-          skipped: Totals.skippedCount(totals),
-          lml_calls: totals.lml_total_calls,
-          lml_latency_ms: totals.lml_total_latency_ms
-        })
-      )
       return {
         index: batch.index,
         totals,

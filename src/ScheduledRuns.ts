@@ -14,7 +14,10 @@ export const cronFromEnv: Config.Config<Cron.Cron> = Config.all([
   Config.mapOrFail(([expression, zone]) => {
     if (expression._tag === "None") {
       return Either.left(
-        ConfigError.MissingData([], "SCHEDULE is not set: give a cron expression, e.g. '0 3 * * *'")
+        ConfigError.MissingData(
+          [],
+          "SCHEDULE is not set: give a cron expression (or --cron), e.g. '0 3 * * *'"
+        )
       )
     }
     return parseCron(expression.value, zone._tag === "Some" ? zone.value : "UTC")
