@@ -10,20 +10,14 @@ const realPause = (ms: number) =>
 /** Lets pending database and socket work finish. */
 export const settle = realPause(100)
 
-/** Polls `condition` for up to ten real seconds. */
-export const eventually = (condition: () => boolean) =>
+/** Polls an effectful `condition` every 20 ms for up to thirty real seconds. */
+export const eventuallyEffect = <E, R>(condition: Effect.Effect<boolean, E, R>) =>
   Effect.gen(function* () {
-    for (let waited = 0; !condition(); waited += 20) {
-      if (waited > 10_000) return yield* Effect.die(new Error("condition not reached within 10 s"))
+    for (let waited = 0; !(yield* condition); waited += 20) {
+      if (waited > 30_000) return yield* Effect.die(new Error("condition not reached within 30 s"))
       yield* realPause(20)
     }
   })
 
-/** Polls an effectful `condition` for up to thirty real seconds. */
-export const eventuallyEffect = <E, R>(condition: Effect.Effect<boolean, E, R>) =>
-  Effect.gen(function* () {
-    for (let waited = 0; !(yield* condition); waited += 50) {
-      if (waited > 30_000) return yield* Effect.die(new Error("condition not reached within 30 s"))
-      yield* realPause(50)
-    }
-  })
+/** Polls `condition` the same way. */
+export const eventually = (condition: () => boolean) => eventuallyEffect(Effect.sync(condition))
