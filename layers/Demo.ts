@@ -3,11 +3,13 @@
  * run shows the idempotent rerun) and the simulated LML on a loopback port, reached by the
  * production HTTP client. Everything between them is the production consumer.
  */
+import { existsSync } from "node:fs"
 import { NodeHttpClient } from "@effect/platform-node"
 import { Config, Duration, Effect, Layer, Option } from "effect"
 import { CatalogSchema } from "../src/CatalogSchema.js"
 import { ConsumerConfig } from "../src/ConsumerConfig.js"
 import { ConsumerLayer } from "../src/ConsumerLayer.js"
+import { CatalogError } from "../src/domain/Errors.js"
 import { bulkResolveUrl } from "../src/domain/LmlWire.js"
 import * as Incidents from "../src/Incidents.js"
 import { demoEntities, makeEntityStore } from "../src/simulator/EntityStore.js"
@@ -18,6 +20,26 @@ import * as LmlHttp from "./LmlHttp.js"
 import { ProgressLive } from "./Main.js"
 
 const dataDir = Config.string("EMBEDDED_DATA_DIR").pipe(Config.withDefault(EmbeddedDatabase.DEFAULT_DATA_DIR))
+
+/** The demo's embedded database and the schema name; `seeded` insists that a demo run made it. */
+const demoDatabase = (options: { readonly seeded: boolean }) =>
+  Layer.merge(
+    Layer.unwrapEffect(
+      Effect.flatMap(dataDir, (dir) =>
+        options.seeded && !existsSync(dir)
+          ? Effect.fail(
+              new CatalogError({
+                detail: `no demo database in ${dir} yet, and no DATABASE_URL: \`npm start\` creates the demo`
+              })
+            )
+          : Effect.succeed(EmbeddedDatabase.layer(dir))
+      )
+    ),
+    CatalogSchema.layer
+  )
+
+/** What `status` reads when no database is configured: the catalog an earlier demo run left. */
+export const DemoDatabaseLive = demoDatabase({ seeded: true })
 
 const SimulatedLml = Layer.unwrapScoped(
   Effect.gen(function* () {
@@ -37,10 +59,5 @@ const SimulatedLml = Layer.unwrapScoped(
 /** The consumer on the demo's edges, plus the database, for migrating, seeding and summing up. */
 export const DemoLive = ConsumerLayer.pipe(
   Layer.provide(Layer.mergeAll(SimulatedLml, ConsumerConfig.layer, ProgressLive, Incidents.none)),
-  Layer.provideMerge(
-    Layer.merge(
-      Layer.unwrapEffect(Effect.map(dataDir, (dir) => EmbeddedDatabase.layer(dir))),
-      CatalogSchema.layer
-    )
-  )
+  Layer.provideMerge(demoDatabase({ seeded: false }))
 )

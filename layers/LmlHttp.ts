@@ -27,7 +27,7 @@ import {
   BulkResolveResponse,
   bulkResolveUrl
 } from "../src/domain/LmlWire.js"
-import { LmlClient } from "../src/LmlClient.js"
+import { type BatchRequestOptions, LmlClient } from "../src/LmlClient.js"
 
 export interface LmlHttpSettings {
   readonly endpoint: string
@@ -89,14 +89,18 @@ export const make = (settings: LmlHttpSettings) =>
     )
 
     const resolveBatch = Effect.fn("lml.bulk_resolve_libraries")(
-      function* (inputs: ReadonlyArray<BulkResolveInput>, options?: { readonly attempt: number }) {
+      function* (inputs: ReadonlyArray<BulkResolveInput>, options: BatchRequestOptions = {}) {
+        const includeTracks = options.includeTracks ?? false
         yield* Effect.annotateCurrentSpan({
           "sentry.op": "http.client",
           "lml.batch_size": inputs.length,
-          "lml.attempt": options?.attempt ?? 1
+          "lml.attempt": options.attempt ?? 1,
+          "lml.include_tracks": includeTracks
         })
         const request = yield* HttpClientRequest.post(settings.endpoint).pipe(
-          HttpClientRequest.schemaBodyJson(BulkResolveRequest)({ inputs }),
+          HttpClientRequest.schemaBodyJson(BulkResolveRequest)(
+            includeTracks ? { inputs, include_tracks: true } : { inputs }
+          ),
           Effect.orDie
         )
         const response = yield* http.execute(request)

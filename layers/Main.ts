@@ -32,5 +32,5 @@ export const ConsumerOnLiveEdges = ConsumerLayer.pipe(
  */
 export const ConsumerLive = ConsumerOnLiveEdges.pipe(Layer.provideMerge(Tracing.layer))
 
-/** What `migrate` needs: the database and the schema name, nothing about LML. */
-export const MigrateLive = Layer.merge(Database.layer, CatalogSchema.layer)
+/** What `migrate` and `status` need: the database and the schema name, nothing about LML. */
+export const CatalogDatabaseLive = Layer.merge(Database.layer, CatalogSchema.layer)

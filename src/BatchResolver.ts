@@ -38,14 +38,14 @@ export const makeBatchResolver = (
   awaitRequestSlot: Effect.Effect<void>
 ) => {
   /** One logical call: the first attempt and up to `maxRetries` retries. */
-  const callWithRetries = (inputs: ReadonlyArray<BulkResolveInput>) =>
+  const callWithRetries = (inputs: ReadonlyArray<BulkResolveInput>, includeTracks: boolean) =>
     Effect.gen(function* () {
       let retries = 0
       let latencyMs = 0
       for (;;) {
         yield* awaitRequestSlot
         const started = yield* Clock.currentTimeMillis
-        const answer = yield* Effect.either(lml.resolveBatch(inputs, { attempt: retries + 1 }))
+        const answer = yield* Effect.either(lml.resolveBatch(inputs, { includeTracks, attempt: retries + 1 }))
         latencyMs += (yield* Clock.currentTimeMillis) - started
         if (Either.isRight(answer) || !answer.left.retryable || retries >= policy.maxRetries) {
           return { answer, calls: retries + 1, retries, latencyMs }
@@ -66,9 +66,13 @@ export const makeBatchResolver = (
       }
     })
 
-  const resolve = (inputs: ReadonlyArray<BulkResolveInput>): Effect.Effect<BatchAnswer, LmlAuthError> =>
+  /** `includeTracks` asks for per-track credits, for every part of the batch. */
+  const resolve = (
+    inputs: ReadonlyArray<BulkResolveInput>,
+    includeTracks: boolean
+  ): Effect.Effect<BatchAnswer, LmlAuthError> =>
     Effect.gen(function* () {
-      const call = yield* callWithRetries(inputs)
+      const call = yield* callWithRetries(inputs, includeTracks)
       const failure = Either.isLeft(call.answer) ? call.answer.left : undefined
       if (failure?.status === 401 || failure?.status === 403) {
         return yield* new LmlAuthError({ status: failure.status })
@@ -77,7 +81,10 @@ export const makeBatchResolver = (
         return { segments: [{ inputs, answer: call.answer }], ...call }
       }
       const middle = Math.ceil(inputs.length / 2)
-      const halves = yield* Effect.all([resolve(inputs.slice(0, middle)), resolve(inputs.slice(middle))])
+      const halves = yield* Effect.all([
+        resolve(inputs.slice(0, middle), includeTracks),
+        resolve(inputs.slice(middle), includeTracks)
+      ])
       return {
         segments: halves.flatMap((half) => half.segments),
         calls: call.calls + halves[0].calls + halves[1].calls,

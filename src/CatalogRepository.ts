@@ -1,31 +1,43 @@
 /**
- * Reads the catalog: which libraries need a fresh identity, in keyset pages, and whether the
- * tables have every column the job reads and writes.
+ * Reads the catalog: which libraries are due (`CatalogSelection`), a cohort at a time in keyset
+ * pages, and whether the tables have every column the job reads and writes.
  */
 import { SqlClient, SqlSchema } from "@effect/sql"
 import { Chunk, Effect, Option, Schema, Stream } from "effect"
 import { CatalogSchema, catalogTables } from "./CatalogSchema.js"
-import type { Partition } from "./ConsumerConfig.js"
+import { makeSelectionSql, type SelectionRules } from "./CatalogSelection.js"
+import type { Recheck } from "./ConsumerConfig.js"
 import { retryTransient } from "./DatabaseFaults.js"
 import { withIndexOnlyPlans } from "./IndexOnlyPlans.js"
 import { CatalogError } from "./domain/Errors.js"
 import { LibraryId } from "./domain/LmlWire.js"
+import type { Cohort } from "./domain/Totals.js"
 
 export class CatalogRow extends Schema.Class<CatalogRow>("CatalogRow")({
   id: LibraryId,
   artist_name: Schema.String,
-  album_title: Schema.String
+  album_title: Schema.String,
+  legacy_release_id: Schema.NullOr(Schema.Int)
 }) {}
 
-export interface Selection {
-  readonly staleThresholdDays: number
-  readonly partition: Option.Option<Partition>
+/** One cohort's due rows, a page at a time. */
+export interface Selection extends SelectionRules {
+  readonly cohort: Cohort
+  readonly recheck: Recheck
   readonly pageSize: number
 }
 
 /** Every column the job touches; the job never alters the schema, so it checks before it starts. */
 const REQUIRED_COLUMNS: Record<string, ReadonlyArray<string>> = {
-  library: ["id", "artist_name", "album_title", "canonical_entity_id"],
+  library: [
+    "id",
+    "artist_name",
+    "album_title",
+    "canonical_entity_id",
+    "legacy_release_id",
+    "code_volume_letters",
+    "unresolved_attempted_at"
+  ],
   library_identity: [
     "library_id",
     "wikidata_qid",
@@ -47,7 +59,18 @@ const REQUIRED_COLUMNS: Record<string, ReadonlyArray<string>> = {
     "confidence",
     "last_verified_at",
     "notes"
-  ]
+  ],
+  compilation_track_artist: [
+    "id",
+    "library_id",
+    "artist_name",
+    "track_title",
+    "track_position",
+    "track_artist_id",
+    "track_artist_link_confidence",
+    "track_artist_link_method"
+  ],
+  artists: ["id", "artist_name"]
 }
 
 export class CatalogRepository extends Effect.Service<CatalogRepository>()("CatalogRepository", {
@@ -56,29 +79,19 @@ export class CatalogRepository extends Effect.Service<CatalogRepository>()("Cata
     const { name: schema } = yield* CatalogSchema
     const t = catalogTables(sql, schema)
 
-    /** `afterId` repeats the keyset bound inside the anti-join so the planner can start there. */
-    const pendingFilter = (selection: Selection, afterId: number) => {
-      const partition = Option.match(selection.partition, {
-        onNone: () => sql``,
-        onSome: ({ count, index }) => sql`AND l.id % ${count} = ${index}`
-      })
-      return sql`l.artist_name IS NOT NULL
-        AND l.canonical_entity_id IS NOT NULL
-        AND NOT EXISTS (
-          SELECT 1 FROM ${t.identity} li
-          WHERE li.library_id = l.id
-            AND li.library_id > ${afterId}
-            AND li.last_verified_at >= now() - make_interval(days => ${selection.staleThresholdDays}::int)
-        )
-        ${partition}`
-    }
+    const select = makeSelectionSql(sql, t)
+
+    const pendingFilter = (selection: Selection, afterId: number) =>
+      sql`${select.due(selection, selection.recheck, afterId)}
+        AND ${select.inCohort(selection.cohort)}
+        AND ${select.inPartition(selection.partition)}`
 
     const findPage = (selection: Selection) =>
       SqlSchema.findAll({
         Request: Schema.Number,
         Result: CatalogRow,
         execute: (afterId) => sql`
-          SELECT l.id, l.artist_name, l.album_title FROM ${t.library} l
+          SELECT l.id, l.artist_name, l.album_title, l.legacy_release_id FROM ${t.library} l
           WHERE l.id > ${afterId} AND ${pendingFilter(selection, afterId)}
           ORDER BY l.id
           LIMIT ${selection.pageSize}`
@@ -101,20 +114,41 @@ export class CatalogRepository extends Effect.Service<CatalogRepository>()("Cata
       )
     }
 
-    const countPending = (selection: Selection) =>
-      sql<{ readonly pending: number }>`
-        SELECT count(*)::int AS pending FROM ${t.library} l WHERE ${pendingFilter(selection, 0)}`.pipe(
+    /** How many rows each cohort will send; a cohort the run skips counts 0. */
+    const countPending = (rules: SelectionRules, recheck: Recheck) =>
+      sql<{ readonly va: number; readonly non_va: number }>`
+        SELECT count(*) FILTER (WHERE ${select.isVa})::int AS va,
+               count(*) FILTER (WHERE NOT ${select.isVa})::int AS non_va
+        FROM ${t.library} l
+        WHERE ${select.due(rules, recheck, 0)} AND ${select.inPartition(rules.partition)}`.pipe(
         retryTransient,
-        Effect.map((rows) => rows[0]?.pending ?? 0),
+        Effect.map(([row]) => {
+          const cohorts = select.cohortsFor(recheck)
+          const count = (cohort: Cohort) => (cohorts.includes(cohort) ? (row?.[cohort] ?? 0) : 0)
+          return { va: count("va"), non_va: count("non_va") }
+        }),
         Effect.mapError((error) => CatalogError.fromCause("counting pending libraries", error))
       )
 
-    /** Fails naming the first missing table or column and the command that adds it. */
+    const hasFoldArtistName = Effect.map(
+      sql<{ readonly present: boolean }>`
+        SELECT to_regprocedure(format('%I.fold_artist_name(text)', ${schema}::text)) IS NOT NULL AS present`,
+      ([row]) => row?.present === true
+    )
+
+    /** Fails naming the first missing table, column or function and the command that adds it. */
     const verifySchema = Effect.gen(function* () {
       const present = yield* sql<{ readonly table_name: string; readonly column_name: string }>`
         SELECT table_name, column_name FROM information_schema.columns
         WHERE table_schema = ${schema}`
       const have = new Set(present.map((row) => `${row.table_name}.${row.column_name}`))
+      if (!(yield* hasFoldArtistName)) {
+        return yield* new CatalogError({
+          detail:
+            `function ${schema}.fold_artist_name(text) is missing: ` +
+            "run `library-identity-consumer migrate` against this database first"
+        })
+      }
       for (const [table, columns] of Object.entries(REQUIRED_COLUMNS)) {
         const missing = columns.find((column) => !have.has(`${table}.${column}`))
         if (missing !== undefined) {
@@ -131,6 +165,6 @@ export class CatalogRepository extends Effect.Service<CatalogRepository>()("Cata
       )
     )
 
-    return { pendingRows, countPending, verifySchema } as const
+    return { pendingRows, countPending, verifySchema, cohortsFor: select.cohortsFor } as const
   })
 }) {}

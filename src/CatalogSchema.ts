@@ -32,11 +32,15 @@ export class CatalogSchema extends Context.Tag("CatalogSchema")<CatalogSchema, {
   static readonly make = (name: string) => Layer.succeed(CatalogSchema, { name })
 }
 
-/** Quoted, schema-qualified identifiers for the three tables. */
+/** Quoted, schema-qualified identifiers for the catalog's tables and its name-folding function. */
 export const catalogTables = (sql: SqlClient.SqlClient, schema: string) => ({
   schema: sql(schema),
   library: sql(`${schema}.library`),
   identity: sql(`${schema}.library_identity`),
-  identitySource: sql(`${schema}.library_identity_source`)
+  identitySource: sql(`${schema}.library_identity_source`),
+  artists: sql(`${schema}.artists`),
+  trackArtists: sql(`${schema}.compilation_track_artist`),
+  /** `fold_artist_name(text)`: NFD, combining marks stripped, lower case; `artists` is indexed on it. */
+  foldArtistName: sql(`${schema}.fold_artist_name`)
 })
 export type CatalogTables = ReturnType<typeof catalogTables>

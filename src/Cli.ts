@@ -1,21 +1,24 @@
 /**
- * The command line: `run` (the default), `schedule` and `migrate`. Flags mirror the
+ * The command line: `run` (the default), `schedule`, `status` and `migrate`. Flags mirror the
  * environment variables and win over them. Each command ends in an exit status the entrypoint
  * turns into the process exit code; nothing here exits the process.
  */
 import { Command, Options } from "@effect/cli"
 import { Cause, ConfigError, ConfigProvider, Console, Data, Effect, Exit, Layer, Option, Ref } from "effect"
-import { DemoLive } from "../layers/Demo.js"
-import { ConsumerOnLiveEdges, MigrateLive } from "../layers/Main.js"
+import { DemoDatabaseLive, DemoLive } from "../layers/Demo.js"
+import { CatalogDatabaseLive, ConsumerOnLiveEdges } from "../layers/Main.js"
 import * as Tracing from "../layers/Tracing.js"
 import { configErrorLines, integerBetween } from "./config/EnvValues.js"
+import { CatalogRepository } from "./CatalogRepository.js"
+import { formatCatalogStatus, readCatalogStatus } from "./CatalogStatus.js"
 import { Consumer } from "./Consumer.js"
+import { selectionSettings } from "./ConsumerConfig.js"
 import * as Totals from "./domain/Totals.js"
 import { Incidents } from "./Incidents.js"
 import { demoRun } from "./demo/DemoRun.js"
 import { migrate } from "./Migrations.js"
 import { RunLockBusy } from "./RunLock.js"
-import { runMode } from "./RunMode.js"
+import { databaseMode, runMode } from "./RunMode.js"
 import { cronFromEnv, runOnSchedule } from "./ScheduledRuns.js"
 
 /** How a command ended, for the process exit code (see README, "Exit codes"). */
@@ -48,8 +51,8 @@ function exitIfLocked<A, E, R>(effect: Effect.Effect<A, E | RunLockBusy, R>) {
 export const runOnce = Effect.gen(function* () {
   const consumer = yield* Consumer
   const dryRun = consumer.settings.dryRun
-  const progress = yield* Ref.make(Totals.empty)
-  const report = (totals: Totals.Totals) =>
+  const progress = yield* Ref.make(Totals.emptyRun)
+  const report = (totals: Totals.RunTotals) =>
     Console.log(JSON.stringify(dryRun ? Totals.toDryRunReport(totals) : totals))
   const reportPartial = (why: string) =>
     Effect.flatMap(Ref.get(progress), (totals) =>
@@ -118,13 +121,20 @@ const reportIncident = (message: string) =>
     )
   )
 
-/** Flags that mirror environment variables; a flag given on the command line wins. */
-const settingFlags = {
-  batchSize: Options.integer("batch-size").pipe(Options.withDescription("BATCH_SIZE"), Options.optional),
-  dryRun: Options.boolean("dry-run").pipe(Options.withDescription("DRY_RUN: ask LML, write nothing")),
+/** The flags that decide which rows are due; `status` takes them too. */
+const selectionFlags = {
   staleThresholdDays: Options.integer("stale-threshold-days").pipe(
     Options.withDescription("STALE_THRESHOLD_DAYS"),
     Options.optional
+  ),
+  unresolvedRetryDays: Options.integer("unresolved-retry-days").pipe(
+    Options.withDescription(
+      "UNRESOLVED_RETRY_DAYS: ask again about rows LML found nothing for, after this many days"
+    ),
+    Options.optional
+  ),
+  includeNullCanonical: Options.boolean("include-null-canonical").pipe(
+    Options.withDescription("INCLUDE_NULL_CANONICAL: also select rows whose canonical_entity_id is NULL")
   ),
   partitionIndex: Options.integer("partition-index").pipe(
     Options.withDescription("PARTITION_INDEX"),
@@ -134,6 +144,35 @@ const settingFlags = {
     Options.withDescription("PARTITION_COUNT"),
     Options.optional
   ),
+  schema: Options.text("schema").pipe(Options.withDescription("WXYC_SCHEMA_NAME"), Options.optional)
+}
+
+type SelectionFlags = Command.Command.ParseConfig<typeof selectionFlags>
+
+const selectionVariables = (flags: SelectionFlags): Record<string, Option.Option<string | number>> => ({
+  STALE_THRESHOLD_DAYS: flags.staleThresholdDays,
+  UNRESOLVED_RETRY_DAYS: flags.unresolvedRetryDays,
+  INCLUDE_NULL_CANONICAL: flags.includeNullCanonical ? Option.some("true") : Option.none(),
+  PARTITION_INDEX: flags.partitionIndex,
+  PARTITION_COUNT: flags.partitionCount,
+  WXYC_SCHEMA_NAME: flags.schema
+})
+
+/** Flags that mirror environment variables; a flag given on the command line wins. */
+const settingFlags = {
+  ...selectionFlags,
+  batchSize: Options.integer("batch-size").pipe(Options.withDescription("BATCH_SIZE"), Options.optional),
+  vaBatchSize: Options.integer("va-batch-size").pipe(
+    Options.withDescription("VA_BATCH_SIZE"),
+    Options.optional
+  ),
+  dryRun: Options.boolean("dry-run").pipe(Options.withDescription("DRY_RUN: ask LML, write nothing")),
+  recheck: Options.boolean("recheck").pipe(
+    Options.withDescription("RECHECK=true: re-ask every V/A row that carries a no-match marker")
+  ),
+  recheckAll: Options.boolean("recheck-all").pipe(
+    Options.withDescription("RECHECK=all: re-ask every row that carries a no-match marker")
+  ),
   writeMode: Options.choice("write-mode", ["batch", "per_library"]).pipe(
     Options.withDescription("WRITE_MODE"),
     Options.optional
@@ -141,22 +180,20 @@ const settingFlags = {
   lmlConcurrency: Options.integer("lml-concurrency").pipe(
     Options.withDescription("LML_CONCURRENCY"),
     Options.optional
-  ),
-  schema: Options.text("schema").pipe(Options.withDescription("WXYC_SCHEMA_NAME"), Options.optional)
+  )
 }
 
 type SettingFlags = Command.Command.ParseConfig<typeof settingFlags>
 
 /** The variables the setting flags stand for; unset flags stand for nothing. */
 const settingVariables = (flags: SettingFlags): Record<string, Option.Option<string | number>> => ({
+  ...selectionVariables(flags),
   BATCH_SIZE: flags.batchSize,
+  VA_BATCH_SIZE: flags.vaBatchSize,
   DRY_RUN: flags.dryRun ? Option.some("true") : Option.none(),
-  STALE_THRESHOLD_DAYS: flags.staleThresholdDays,
-  PARTITION_INDEX: flags.partitionIndex,
-  PARTITION_COUNT: flags.partitionCount,
+  RECHECK: flags.recheckAll ? Option.some("all") : flags.recheck ? Option.some("true") : Option.none(),
   WRITE_MODE: flags.writeMode,
-  LML_CONCURRENCY: flags.lmlConcurrency,
-  WXYC_SCHEMA_NAME: flags.schema
+  LML_CONCURRENCY: flags.lmlConcurrency
 })
 
 /** Values given on the command line first, then the environment: a flag wins over its variable. */
@@ -202,7 +239,22 @@ const scheduleJob = withTelemetry(
 
 const migrateJob = migrate.pipe(
   Effect.zipRight(Effect.logInfo("migrations are up to date")),
-  Effect.provide(MigrateLive),
+  Effect.provide(CatalogDatabaseLive),
+  reportFatal
+)
+
+/** One JSON object on stdout; a table instead when a person is reading a terminal. */
+const statusJob = Effect.gen(function* () {
+  const rules = yield* selectionSettings
+  yield* Effect.flatMap(CatalogRepository, (catalog) => catalog.verifySchema)
+  const status = yield* readCatalogStatus(rules)
+  yield* Console.log(process.stdout.isTTY ? formatCatalogStatus(status).join("\n") : JSON.stringify(status))
+}).pipe(
+  Effect.provide(CatalogRepository.Default),
+  (job) =>
+    Effect.flatMap(databaseMode, (mode) =>
+      Effect.provide(job, mode === "demo" ? DemoDatabaseLive : CatalogDatabaseLive)
+    ),
   reportFatal
 )
 
@@ -226,6 +278,14 @@ const schedule = Command.make(
     )
 ).pipe(Command.withDescription("Run on a cron schedule until SIGTERM; runs never overlap."))
 
+const statusCommand = Command.make("status", selectionFlags, (flags) =>
+  withVariables(selectionVariables(flags))(statusJob)
+).pipe(
+  Command.withDescription(
+    "Report how much of the catalog has an identity and what is due, with the settings a run would use; writes nothing."
+  )
+)
+
 const migrateCommand = Command.make("migrate", { schema: settingFlags.schema }, (flags) =>
   withVariables({ WXYC_SCHEMA_NAME: flags.schema })(migrateJob)
 ).pipe(Command.withDescription("Apply the idempotent, additive schema migrations."))
@@ -234,7 +294,7 @@ export const command = Command.make("library-identity-consumer", settingFlags, (
   withVariables(settingVariables(flags))(runJob)
 ).pipe(
   Command.withDescription("Keeps the catalog's artist identities fresh from LML's bulk-resolve endpoint."),
-  Command.withSubcommands([run, schedule, migrateCommand])
+  Command.withSubcommands([run, schedule, statusCommand, migrateCommand])
 )
 
 export const cli = Command.run(command, { name: "library-identity-consumer", version: "0.1.0" })

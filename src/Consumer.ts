@@ -1,7 +1,9 @@
 /**
- * The job: pending catalog rows → batches → LML → validated verdicts → identity rows, folded
- * into one Totals record. `run` has no exit codes and no process handling, so the same
- * effect serves the one-shot CLI, a schedule, and any Effect app that mounts it.
+ * The job: due catalog rows → batches → LML → validated verdicts → identity rows, no-match
+ * markers and track links, folded into one Totals record. A run resolves the V/A cohort to
+ * completion first (small batches that ask for per-track credits), then the rest. `run` has no
+ * exit codes and no process handling, so the same effect serves the one-shot CLI, a schedule,
+ * and any Effect app that mounts it.
  */
 import { type Chunk, Clock, Effect, Either, Ref, Stream } from "effect"
 import { makeBatchResolver, type BatchAnswer, type Segment } from "./BatchResolver.js"
@@ -9,10 +11,11 @@ import { CatalogRepository, type CatalogRow } from "./CatalogRepository.js"
 import { ConsumerConfig, type WriteMode } from "./ConsumerConfig.js"
 import { type BatchVerdicts, matchResults } from "./domain/BatchVerdicts.js"
 import type { LmlFetchError } from "./domain/Errors.js"
-import { BulkResolveInput } from "./domain/LmlWire.js"
+import { BulkResolveInput, type LibraryId } from "./domain/LmlWire.js"
 import * as Tally from "./domain/Tally.js"
 import * as Totals from "./domain/Totals.js"
-import { IdentityWriter } from "./IdentityWriter.js"
+import type { Writable } from "./domain/Verdict.js"
+import { VerdictWriter } from "./VerdictWriter.js"
 import { Incidents } from "./Incidents.js"
 import { LmlClient } from "./LmlClient.js"
 import { Progress } from "./Progress.js"
@@ -28,22 +31,39 @@ const RETRY_CAP_MS = 30_000
  */
 const writeConcurrencyFor = (mode: WriteMode) => (mode === "batch" ? 2 : 1)
 
-/** A batch after LML has answered (or failed) every part of it, waiting for the writer. */
-interface AnsweredBatch {
+/** A batch of one cohort's due rows, numbered across the whole run. */
+interface PendingBatch {
+  readonly cohort: Totals.Cohort
   readonly index: number
   readonly rows: Chunk.Chunk<CatalogRow>
+}
+
+/** A batch after LML has answered (or failed) every part of it, waiting for the writer. */
+interface AnsweredBatch extends PendingBatch {
   readonly answer: BatchAnswer
 }
 
 interface RecordedBatch {
+  readonly cohort: Totals.Cohort
   readonly index: number
   readonly totals: Totals.Totals
   /** No input of the batch got an answer from LML: what the circuit breaker counts. */
   readonly lmlFailedWholly: boolean
 }
 
+/** How one cohort's stream ended. */
+interface CohortEnd {
+  readonly batches: number
+  readonly breakerOpen: boolean
+}
+
 const toInput = (row: CatalogRow) =>
-  new BulkResolveInput({ library_id: row.id, artist_name: row.artist_name, album_title: row.album_title })
+  new BulkResolveInput({
+    library_id: row.id,
+    artist_name: row.artist_name,
+    album_title: row.album_title,
+    legacy_release_id: row.legacy_release_id
+  })
 
 type MatchedSegment = Either.Either<BatchVerdicts, LmlFetchError>
 
@@ -51,15 +71,23 @@ const matchSegment = (segment: Segment): MatchedSegment =>
   Either.map(segment.answer, (envelope) =>
     matchResults(
       segment.inputs.map((input) => input.library_id),
-      envelope.results
+      envelope.results,
+      envelope.tracks_contract_version === 1
     )
   )
+
+/** A dry run writes nothing; it predicts that every verdict would land. */
+const predictedWrite = (resolved: ReadonlyArray<LibraryId>): Tally.WriteTally => ({
+  written: new Set(resolved),
+  failed: new Set(),
+  tracks: Totals.noTracks
+})
 
 export class Consumer extends Effect.Service<Consumer>()("Consumer", {
   effect: Effect.gen(function* () {
     const config = yield* ConsumerConfig
     const catalog = yield* CatalogRepository
-    const writer = yield* IdentityWriter
+    const writer = yield* VerdictWriter
     const runLock = yield* RunLock
     const writeConcurrency = writeConcurrencyFor(config.writeMode)
     const progress = yield* Progress
@@ -69,19 +97,19 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
       { maxRetries: config.lmlMaxRetries, baseMs: config.lmlRetryBaseMs, capMs: RETRY_CAP_MS },
       yield* makeRequestPacer(minimumGapMs(config.throttleMs, config.lmlRatePerMinute))
     )
+    const batchSizeOf = (cohort: Totals.Cohort) => (cohort === "va" ? config.vaBatchSize : config.batchSize)
 
-    const askLml = Effect.fn("Consumer.askLml")(function* ([rows, index]: readonly [
-      Chunk.Chunk<CatalogRow>,
-      number
-    ]) {
-      const answer = yield* resolveBatch(Array.from(rows, toInput))
+    const askLml = Effect.fn("Consumer.askLml")(function* (batch: PendingBatch) {
+      // V/A compilations ask for their per-track credits; the rest have none.
+      const answer = yield* resolveBatch(Array.from(batch.rows, toInput), batch.cohort === "va")
       yield* Effect.annotateCurrentSpan({
-        "batch.index": index,
-        "batch.size": rows.length,
+        "batch.index": batch.index,
+        "batch.cohort": batch.cohort,
+        "batch.size": batch.rows.length,
         "lml.calls": answer.calls,
         "lml.retries": answer.retries
       })
-      return { index, rows, answer } satisfies AnsweredBatch
+      return { ...batch, answer } satisfies AnsweredBatch
     })
 
     /** What the log (and the error tracker) should hear about one segment's answer. */
@@ -110,6 +138,18 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
                 yield* Effect.logWarning("invalid verdict refused").pipe(
                   Effect.annotateLogs({ library_id: verdict.library_id, reason: verdict.reason })
                 )
+              } else if (
+                verdict._tag === "CompilationWithTracks" &&
+                verdict.credits.confidencesOutOfRange > 0
+              ) {
+                yield* Effect.logWarning(
+                  "LML sent track confidences outside [0, 1]; they are stored as NULL"
+                ).pipe(
+                  Effect.annotateLogs({
+                    library_id: verdict.credits.library_id,
+                    track_rows: verdict.credits.confidencesOutOfRange
+                  })
+                )
               }
             }
             if (untrusted.length > 0 || missing.length > 0 || strayResults > 0) {
@@ -125,6 +165,23 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
           })
       })
 
+    /** Writes what the verdicts say (a write in progress finishes even when the run is interrupted). */
+    const write = (batchIndex: number, verdicts: ReadonlyArray<Writable>) =>
+      Effect.gen(function* () {
+        const outcome = yield* Effect.uninterruptible(writer.write(verdicts, config.writeMode))
+        yield* Effect.forEach(
+          outcome.failed,
+          (failure) =>
+            incidents.writeFailed({ batchIndex, libraryId: failure.library_id, reason: failure.reason }),
+          { discard: true }
+        )
+        return {
+          written: outcome.written,
+          failed: new Set(outcome.failed.map((failure) => failure.library_id)),
+          tracks: outcome.tracks
+        } satisfies Tally.WriteTally
+      })
+
     const recordBatch = Effect.fn("Consumer.recordBatch")(function* (batch: AnsweredBatch) {
       const segments = batch.answer.segments.map((segment) => ({
         inputs: segment.inputs,
@@ -133,23 +190,11 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
       yield* Effect.forEach(segments, (s) => reportSegment(batch.index, s.inputs, s.matched), {
         discard: true
       })
-      const resolutions = segments.flatMap((s) =>
-        Either.isRight(s.matched) ? Tally.resolutions(s.matched.right) : []
-      )
-      // A write in progress finishes (commits or rolls back) even when the run is interrupted.
-      const write = config.dryRun
-        ? { written: resolutions.length, manualOverrides: 0, failed: [] }
-        : yield* Effect.uninterruptible(writer.write(resolutions, config.writeMode))
-      yield* Effect.forEach(
-        write.failed,
-        (failure) =>
-          incidents.writeFailed({
-            batchIndex: batch.index,
-            libraryId: failure.library_id,
-            reason: failure.reason
-          }),
-        { discard: true }
-      )
+      const answered = segments.flatMap((s) => (Either.isRight(s.matched) ? [s.matched.right] : []))
+      const verdicts = answered.flatMap(Tally.writable)
+      const outcome = config.dryRun
+        ? predictedWrite(answered.flatMap(Tally.resolutions).map((r) => r.library_id))
+        : yield* write(batch.index, verdicts)
       const totals = [
         ...segments.map((s) =>
           Either.match(s.matched, {
@@ -157,22 +202,25 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
             onRight: (matched) => Tally.answered(s.inputs.length, matched)
           })
         ),
-        Tally.written({ ...write, failed: write.failed.length }),
+        Tally.written(verdicts, outcome),
         Tally.calls(batch.answer)
       ].reduce(Totals.combine, Totals.empty)
       yield* Effect.annotateCurrentSpan({
         "batch.index": batch.index,
+        "batch.cohort": batch.cohort,
         "batch.size": batch.rows.length,
-        "write.rows_written": totals.rows_resolved
+        "write.rows_written": totals.rows_resolved,
+        "write.track_rows_written": totals.compilation_track_rows_written
       })
       return {
+        cohort: batch.cohort,
         index: batch.index,
         totals,
         lmlFailedWholly: segments.every((s) => Either.isLeft(s.matched))
       } satisfies RecordedBatch
     })
 
-    /** Stops the stream once `maxConsecutiveFailedBatches` batches in a row got nothing from LML. */
+    /** Marks the batch after which `maxConsecutiveFailedBatches` batches in a row got nothing from LML. */
     const circuitBreaker = <E, R>(batches: Stream.Stream<RecordedBatch, E, R>) =>
       batches.pipe(
         Stream.mapAccum(0, (failedInARow, batch) => {
@@ -186,46 +234,70 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
                 Effect.annotateLogs("consecutive_failed_batches", config.maxConsecutiveFailedBatches)
               )
             : Effect.void
-        ),
-        Stream.map(({ batch }) => batch)
+        )
       )
 
     /**
      * Runs once, adding each batch's Totals to `sum` as it lands, so a caller that is
      * interrupted or fails can still report what was done.
      */
-    const runInto = (sum: Ref.Ref<Totals.Totals>) =>
+    const runInto = (sum: Ref.Ref<Totals.RunTotals>) =>
       Effect.gen(function* () {
         yield* catalog.verifySchema
         yield* runLock.hold(config.partition)
-        const selection = {
-          staleThresholdDays: config.staleThresholdDays,
-          partition: config.partition,
-          pageSize: config.batchSize
-        }
-        const pending = yield* catalog.countPending(selection)
-        yield* progress.started(pending)
+        const pending = yield* catalog.countPending(config, config.recheck)
+        const total = pending.va + pending.non_va
+        yield* progress.started(total)
         const startedAt = yield* Clock.currentTimeMillis
         const addBatch = (batch: RecordedBatch) =>
           Effect.gen(function* () {
-            const totals = yield* Ref.updateAndGet(sum, (soFar) => Totals.combine(soFar, batch.totals))
+            const run = yield* Ref.updateAndGet(sum, (soFar) =>
+              Totals.addToCohort(soFar, batch.cohort, batch.totals)
+            )
             const elapsedMs = (yield* Clock.currentTimeMillis) - startedAt
-            yield* progress.batchDone({ batchIndex: batch.index, total: pending, totals, elapsedMs })
+            yield* progress.batchDone({
+              batchIndex: batch.index,
+              cohort: batch.cohort,
+              total,
+              totals: run,
+              elapsedMs
+            })
           })
-        yield* catalog.pendingRows(selection).pipe(
-          // Reads the next page while this one is with LML.
-          Stream.bufferChunks({ capacity: 1 }),
-          Stream.grouped(config.batchSize),
-          Stream.zipWithIndex,
-          Stream.mapEffect(askLml, { concurrency: config.lmlConcurrency }),
-          // Lets the next LML calls run while the writer is busy with this batch.
-          Stream.buffer({ capacity: config.lmlConcurrency }),
-          Stream.mapEffect(recordBatch, { concurrency: writeConcurrency }),
-          circuitBreaker,
-          Stream.runForEach(addBatch)
-        )
+
+        /** One cohort to completion; its batches are numbered on from `firstIndex`. */
+        const runCohort = (cohort: Totals.Cohort, firstIndex: number) => {
+          const batchSize = batchSizeOf(cohort)
+          return Effect.zipRight(
+            Effect.logInfo("cohort started").pipe(
+              Effect.annotateLogs({ cohort, pending: pending[cohort], batch_size: batchSize })
+            ),
+            catalog.pendingRows({ ...config, cohort, pageSize: batchSize }).pipe(
+              // Reads the next page while this one is with LML.
+              Stream.bufferChunks({ capacity: 1 }),
+              Stream.grouped(batchSize),
+              Stream.zipWithIndex,
+              Stream.map(([rows, i]): PendingBatch => ({ cohort, index: firstIndex + i, rows })),
+              Stream.mapEffect(askLml, { concurrency: config.lmlConcurrency }),
+              // Lets the next LML calls run while the writer is busy with this batch.
+              Stream.buffer({ capacity: config.lmlConcurrency }),
+              Stream.mapEffect(recordBatch, { concurrency: writeConcurrency }),
+              circuitBreaker,
+              Stream.runFoldEffect({ batches: 0, breakerOpen: false } as CohortEnd, (end, { batch, open }) =>
+                Effect.as(addBatch(batch), { batches: end.batches + 1, breakerOpen: end.breakerOpen || open })
+              )
+            )
+          )
+        }
+
+        let nextIndex = 0
+        for (const cohort of catalog.cohortsFor(config.recheck)) {
+          const end = yield* runCohort(cohort, nextIndex)
+          nextIndex += end.batches
+          if (end.breakerOpen) break
+        }
         yield* progress.finished
         const totals = yield* Ref.get(sum)
+        if (totals.compilation_track_rows_written > 0) yield* writer.analyzeTrackRows
         yield* Effect.annotateCurrentSpan(Totals.toSpanAttributes(totals))
         return totals
       }).pipe(
@@ -234,8 +306,11 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
           attributes: {
             "sentry.op": "job.run",
             "consumer.batch_size": config.batchSize,
+            "consumer.va_batch_size": config.vaBatchSize,
             "consumer.dry_run": config.dryRun,
             "consumer.write_mode": config.writeMode,
+            "consumer.recheck": config.recheck,
+            "consumer.include_null_canonical": config.includeNullCanonical,
             "consumer.partition":
               config.partition._tag === "Some"
                 ? `${config.partition.value.index}/${config.partition.value.count}`
@@ -244,7 +319,7 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
         })
       )
 
-    const run = Effect.flatMap(Ref.make(Totals.empty), runInto)
+    const run = Effect.flatMap(Ref.make(Totals.emptyRun), runInto)
 
     return { run, runInto, settings: config } as const
   })

@@ -7,6 +7,12 @@ import { flag, integerBetween, oneOf, optionalIntegerBetween } from "./config/En
 
 export type WriteMode = "batch" | "per_library"
 
+/**
+ * Which rows carrying a no-match marker a run re-asks at once, whatever the marker's age:
+ * none (a normal run), the V/A ones (after LML's per-track store was filled), or all of them.
+ */
+export type Recheck = "off" | "va" | "all"
+
 export interface Partition {
   readonly index: number
   readonly count: number
@@ -15,8 +21,16 @@ export interface Partition {
 export interface ConsumerSettings {
   /** Rows per LML request (LML caps a request at 1000). */
   readonly batchSize: number
+  /** Rows per request in the V/A cohort, whose answers carry per-track credits and run large. */
+  readonly vaBatchSize: number
   /** A library is selected when its identity was not verified within this many days. */
   readonly staleThresholdDays: number
+  /** A row LML found nothing for is asked again once its marker is older than this many days. */
+  readonly unresolvedRetryDays: number
+  /** Also select rows whose `canonical_entity_id` is NULL. */
+  readonly includeNullCanonical: boolean
+  /** Marked rows to re-ask now, instead of a normal selection. */
+  readonly recheck: Recheck
   /** Restricts the run to `id % count = index`, for parallel workers. */
   readonly partition: Option.Option<Partition>
   /** Call LML, write nothing, report what would have happened. */
@@ -63,10 +77,23 @@ const partition: Config.Config<Option.Option<Partition>> = Config.all([
   })
 )
 
-export const consumerSettings: Config.Config<ConsumerSettings> = Config.all({
-  batchSize: integerBetween("BATCH_SIZE", 500, 1, 1000),
+const recheck: Config.Config<Recheck> = oneOf("RECHECK", ["true", "1", "all", "false", "0"], "false").pipe(
+  Config.map((word) => (word === "all" ? "all" : word === "true" || word === "1" ? "va" : "off"))
+)
+
+/** What decides which rows are due; `status` reads these too, with the same names and rules. */
+export const selectionSettings = Config.all({
   staleThresholdDays: integerBetween("STALE_THRESHOLD_DAYS", 7, 0, 36_500),
-  partition,
+  unresolvedRetryDays: integerBetween("UNRESOLVED_RETRY_DAYS", 30, 1, 36_500),
+  includeNullCanonical: flag("INCLUDE_NULL_CANONICAL", false),
+  partition
+})
+
+export const consumerSettings: Config.Config<ConsumerSettings> = Config.all({
+  selection: selectionSettings,
+  batchSize: integerBetween("BATCH_SIZE", 500, 1, 1000),
+  vaBatchSize: integerBetween("VA_BATCH_SIZE", 100, 1, 1000),
+  recheck,
   dryRun: flag("DRY_RUN", false),
   writeMode: oneOf("WRITE_MODE", ["batch", "per_library"], "batch"),
   lmlConcurrency: integerBetween("LML_CONCURRENCY", 1, 1, 8),
@@ -75,14 +102,18 @@ export const consumerSettings: Config.Config<ConsumerSettings> = Config.all({
   lmlMaxRetries: integerBetween("LML_MAX_RETRIES", 4, 0, 20),
   lmlRetryBaseMs: integerBetween("LML_RETRY_BASE_MS", 500, 1, 30_000),
   maxConsecutiveFailedBatches: integerBetween("LML_MAX_CONSECUTIVE_FAILED_BATCHES", 5, 1, 1_000_000)
-})
+}).pipe(Config.map(({ selection, ...rest }) => ({ ...selection, ...rest })))
 
 export class ConsumerConfig extends Context.Tag("ConsumerConfig")<ConsumerConfig, ConsumerSettings>() {
   static readonly layer = Layer.effect(ConsumerConfig, consumerSettings)
 
   static readonly defaults: ConsumerSettings = {
     batchSize: 500,
+    vaBatchSize: 100,
     staleThresholdDays: 7,
+    unresolvedRetryDays: 30,
+    includeNullCanonical: false,
+    recheck: "off",
     partition: Option.none(),
     dryRun: false,
     writeMode: "batch",

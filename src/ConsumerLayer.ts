@@ -7,9 +7,9 @@
 import { Layer } from "effect"
 import { CatalogRepository } from "./CatalogRepository.js"
 import { Consumer } from "./Consumer.js"
-import { IdentityWriter } from "./IdentityWriter.js"
+import { VerdictWriter } from "./VerdictWriter.js"
 import { RunLock } from "./RunLock.js"
 
 export const ConsumerLayer = Consumer.Default.pipe(
-  Layer.provide(Layer.mergeAll(CatalogRepository.Default, IdentityWriter.Default, RunLock.Default))
+  Layer.provide(Layer.mergeAll(CatalogRepository.Default, VerdictWriter.Default, RunLock.Default))
 )

@@ -8,23 +8,27 @@ import * as Totals from "./domain/Totals.js"
 
 export interface ProgressSnapshot {
   readonly batchIndex: number
+  readonly cohort: Totals.Cohort
+  /** Rows due in every cohort the run resolves. */
   readonly total: number
   readonly totals: Totals.Totals
   readonly elapsedMs: number
 }
 
-export const describe = ({ batchIndex, total, totals, elapsedMs }: ProgressSnapshot) => {
+export const describe = ({ batchIndex, cohort, total, totals, elapsedMs }: ProgressSnapshot) => {
   const done = totals.scanned
   const rowsPerSecond = elapsedMs > 0 ? (done * 1000) / elapsedMs : 0
   const remaining = Math.max(0, total - done)
   return {
     batch_index: batchIndex,
+    cohort,
     done,
     total,
     percent: total > 0 ? Math.min(100, Math.round((done / total) * 1000) / 10) : 100,
     rows_per_s: Math.round(rowsPerSecond),
     eta_s: rowsPerSecond > 0 ? Math.round(remaining / rowsPerSecond) : null,
     resolved: totals.rows_resolved,
+    resolved_compilation: totals.rows_resolved_compilation,
     unresolved: totals.rows_unresolved,
     skipped: Totals.skippedCount(totals),
     errors: Totals.errorCount(totals),

@@ -8,12 +8,24 @@ import { flag, optionalString } from "./config/EnvValues.js"
 
 export type RunMode = "live" | "demo"
 
-export const runMode: Config.Config<RunMode> = Config.all({
+const configured = Config.all({
   embedded: flag("EMBEDDED", true),
   databaseUrl: optionalString("DATABASE_URL"),
   databaseHost: optionalString("DB_HOST"),
   lmlUrl: optionalString("LIBRARY_METADATA_URL")
-}).pipe(
+})
+
+/**
+ * For commands that read the catalog and never call LML (`status`): the configured database,
+ * or, with none configured, the demo's embedded one.
+ */
+export const databaseMode: Config.Config<RunMode> = configured.pipe(
+  Config.map(({ embedded, databaseUrl, databaseHost }) =>
+    !embedded || Option.isSome(databaseUrl) || Option.isSome(databaseHost) ? "live" : "demo"
+  )
+)
+
+export const runMode: Config.Config<RunMode> = configured.pipe(
   Config.mapOrFail(
     ({ embedded, databaseUrl, databaseHost, lmlUrl }): Either.Either<RunMode, ConfigError.ConfigError> => {
       const hasDatabase = Option.isSome(databaseUrl) || Option.isSome(databaseHost)

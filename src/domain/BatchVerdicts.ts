@@ -17,9 +17,11 @@ export interface BatchVerdicts {
   readonly strayResults: number
 }
 
+/** `tracksContractV1`: the envelope's `tracks_contract_version` is exactly 1 (see `toVerdict`). */
 export const matchResults = (
   inputs: ReadonlyArray<LibraryId>,
-  results: ReadonlyArray<unknown>
+  results: ReadonlyArray<unknown>,
+  tracksContractV1 = false
 ): BatchVerdicts => {
   const pending = new Set(inputs)
   const verdicts: Array<Verdict> = []
@@ -27,7 +29,7 @@ export const matchResults = (
   for (const raw of results) {
     const claimed = claimedLibraryId(raw)
     if (Option.isSome(claimed) && pending.delete(claimed.value)) {
-      verdicts.push(toVerdict(claimed.value, raw))
+      verdicts.push(toVerdict(claimed.value, raw, tracksContractV1))
     } else {
       untrustedResults++
     }

@@ -37,11 +37,15 @@ export type LibraryId = typeof LibraryId.Type
 export class BulkResolveInput extends Schema.Class<BulkResolveInput>("BulkResolveInput")({
   library_id: LibraryId,
   artist_name: Schema.String,
-  album_title: Schema.String
+  album_title: Schema.String,
+  /** The id of LML's per-track store; only read with `include_tracks`. */
+  legacy_release_id: Schema.NullOr(Schema.Int)
 }) {}
 
 export const BulkResolveRequest = Schema.Struct({
-  inputs: Schema.Array(BulkResolveInput)
+  inputs: Schema.Array(BulkResolveInput),
+  /** Absent means false; it asks for per-track credits for the whole batch. */
+  include_tracks: Schema.optional(Schema.Boolean)
 })
 
 /** The 200 envelope. `results` stay `unknown` here: each is validated against its batch later. */

@@ -5,6 +5,7 @@
  */
 import { Data, Either, Option, ParseResult, Predicate, Schema } from "effect"
 import { IdentityMethod, IdentitySource, LibraryId } from "./LmlWire.js"
+import { type CompilationCredits, toCompilationCredits } from "./TrackCredits.js"
 
 /** Postgres `text` cannot hold U+0000. */
 const StoredText = Schema.String.pipe(
@@ -69,7 +70,25 @@ const SingleArtistResult = Schema.Struct({
   })
 )
 
+/** A credit's seven keys are all required; its strings are matched against the catalog's. */
+const TrackIdentity = Schema.Struct({
+  track_position: Schema.NullOr(StoredText),
+  artist_name: StoredText,
+  track_title: Schema.NullOr(StoredText),
+  resolved_artist_name: Schema.NullOr(StoredText),
+  // LML has sent numbers outside [0, 1] here: such a confidence is stored as NULL, not refused.
+  confidence: Schema.NullOr(Schema.Number),
+  method: Schema.NullOr(IdentityMethod),
+  sources: Schema.Array(ProvenanceEntry)
+})
+
+const CompilationResult = Schema.Struct({
+  tracks_attempted: nullable(Schema.Boolean),
+  tracks: nullable(Schema.Array(TrackIdentity))
+})
+
 const decodeSingleArtist = Schema.decodeUnknownEither(SingleArtistResult)
+const decodeCompilation = Schema.decodeUnknownEither(CompilationResult)
 const decodeLibraryId = Schema.decodeUnknownOption(Schema.Struct({ library_id: LibraryId }))
 
 export interface Resolution {
@@ -85,34 +104,64 @@ export interface Resolution {
 export type Verdict = Data.TaggedEnum<{
   Resolved: { readonly resolution: Resolution }
   Unresolved: { readonly library_id: LibraryId }
+  /** A compilation whose per-track credits LML did not attempt (or whose contract is off). */
   Compilation: { readonly library_id: LibraryId }
+  /** A compilation with attempted credits: one proposal per catalog track row they name. */
+  CompilationWithTracks: { readonly credits: CompilationCredits }
   Invalid: { readonly library_id: LibraryId; readonly reason: string }
 }>
 export const Verdict = Data.taggedEnum<Verdict>()
+
+/** A verdict the writer acts on: everything but `Invalid`. */
+export type Writable = Exclude<Verdict, { readonly _tag: "Invalid" }>
+
+export const libraryIdOf = (verdict: Verdict): LibraryId =>
+  Verdict.$match(verdict, {
+    Resolved: ({ resolution }) => resolution.library_id,
+    CompilationWithTracks: ({ credits }) => credits.library_id,
+    Unresolved: ({ library_id }) => library_id,
+    Compilation: ({ library_id }) => library_id,
+    Invalid: ({ library_id }) => library_id
+  })
 
 /** The id a result claims, if it claims one at all; used to re-key without trusting position. */
 export const claimedLibraryId = (raw: unknown): Option.Option<LibraryId> =>
   Option.map(decodeLibraryId(raw), (result) => result.library_id)
 
-/** Validate one result whose `library_id` has already been read as `libraryId`. */
+const invalid = (libraryId: LibraryId) => (error: ParseResult.ParseError) =>
+  Verdict.Invalid({ library_id: libraryId, reason: ParseResult.TreeFormatter.formatErrorSync(error) })
+
 /**
- * Validate one result whose `library_id` has already been read as `libraryId`. Dispatching on
- * `kind` first keeps the common cases cheap: only `single_artist` carries anything to check.
+ * A compilation's credits count only when the envelope speaks tracks contract 1 and LML says it
+ * attempted them (`(false, non-empty)` reads as attempted). Credits that break the contract
+ * refuse the result whether or not they count.
  */
-export const toVerdict = (libraryId: LibraryId, raw: unknown): Verdict => {
+const compilationVerdict = (libraryId: LibraryId, raw: unknown, tracksContractV1: boolean): Verdict =>
+  Either.match(decodeCompilation(raw), {
+    onLeft: invalid(libraryId),
+    onRight: ({ tracks_attempted, tracks }) => {
+      const attempted = tracks_attempted === true || (tracks_attempted === false && (tracks?.length ?? 0) > 0)
+      return tracksContractV1 && attempted
+        ? Verdict.CompilationWithTracks({ credits: toCompilationCredits(libraryId, tracks ?? []) })
+        : Verdict.Compilation({ library_id: libraryId })
+    }
+  })
+
+/**
+ * Validate one result whose `library_id` has already been read as `libraryId`;
+ * `tracksContractV1` says whether its envelope's `tracks_contract_version` is exactly 1.
+ * Dispatching on `kind` first keeps the common cases cheap.
+ */
+export const toVerdict = (libraryId: LibraryId, raw: unknown, tracksContractV1 = false): Verdict => {
   const kind = Predicate.hasProperty(raw, "kind") ? raw.kind : undefined
   switch (kind) {
     case "unresolved":
       return Verdict.Unresolved({ library_id: libraryId })
     case "compilation":
-      return Verdict.Compilation({ library_id: libraryId })
+      return compilationVerdict(libraryId, raw, tracksContractV1)
     case "single_artist":
       return Either.match(decodeSingleArtist(raw), {
-        onLeft: (error) =>
-          Verdict.Invalid({
-            library_id: libraryId,
-            reason: ParseResult.TreeFormatter.formatErrorSync(error)
-          }),
+        onLeft: invalid(libraryId),
         onRight: (result) => {
           const sources = result.provenance.filter(isStorable)
           return Verdict.Resolved({

@@ -2,11 +2,13 @@
  * Gives the artist-level ids of LML's `ReconciledIdentity` a home on the main row; before
  * this they survived only as `library_identity_source.external_id`.
  */
-import type { SqlClient } from "@effect/sql"
-import type { CatalogTables } from "../CatalogSchema.js"
+import { addMissingColumns, type Migration } from "./Migration.js"
 
-export default (sql: SqlClient.SqlClient, t: CatalogTables) =>
-  sql`ALTER TABLE ${t.identity}
-    ADD COLUMN IF NOT EXISTS discogs_artist_id integer,
-    ADD COLUMN IF NOT EXISTS musicbrainz_artist_id text,
-    ADD COLUMN IF NOT EXISTS bandcamp_id text`
+const migration: Migration = (target) =>
+  addMissingColumns(target, "library_identity", {
+    discogs_artist_id: "integer",
+    musicbrainz_artist_id: "text",
+    bandcamp_id: "text"
+  })
+
+export default migration

@@ -6,6 +6,7 @@
 import type { IdentityMethod, IdentitySource } from "../domain/LmlWire.js"
 import { type ArtistEntity, identityFromLog, NO_IDS, SOURCE_COLUMNS, type SourceLog } from "./ArtistEntity.js"
 import { demoEntities } from "./demoEntities.js"
+import { drawsFor } from "./draws.js"
 
 export type { ArtistEntity, MainIdentity, SourceLog } from "./ArtistEntity.js"
 export { demoEntities } from "./demoEntities.js"
@@ -59,23 +60,6 @@ export const syntheticArtistName = (n: number): string => `Synthetic Artist ${n}
 export type SyntheticProfile = "resolved" | "unknown" | "below_floor"
 
 const SYNTHETIC_NAME = /^synthetic artist (\d{1,15})$/
-
-/** A 32-bit integer finaliser; good enough to spread consecutive n over buckets evenly. */
-const mix32 = (value: number): number => {
-  let x = value >>> 0
-  x = Math.imul(x ^ (x >>> 16), 0x7feb352d)
-  x = Math.imul(x ^ (x >>> 15), 0x846ca68b)
-  return (x ^ (x >>> 16)) >>> 0
-}
-
-/** A deterministic stream of 32-bit draws for one artist number and one purpose. */
-const drawsFor = (n: number, purpose: number): (() => number) => {
-  let state = mix32(mix32(n >>> 0) ^ mix32(Math.floor(n / 2 ** 32)) ^ purpose)
-  return () => {
-    state = (state + 0x9e3779b9) >>> 0
-    return mix32(state)
-  }
-}
 
 const PROFILE = 0x51
 const SHAPE = 0x5e

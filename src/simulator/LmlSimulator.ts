@@ -2,11 +2,13 @@
  * The simulated LML endpoint as one synchronous function from request to reply, so the same
  * behaviour can be served in memory (wrapped in an HttpClient) and over loopback HTTP. The
  * reply says how it should be delivered (delay, connection reset); the transport carries it out.
- * Scripted faults replace the reply the contract would give.
+ * Scripted faults replace the reply the contract would give. Per-track credits are composed
+ * only for batches that set `include_tracks`, from the track store the simulator was given.
  */
 import { BULK_RESOLVE_PATH } from "../domain/LmlWire.js"
 import { composeResult, type ComposeInput } from "./compose.js"
 import type { EntityStore } from "./EntityStore.js"
+import { noTracks, type TrackStore } from "./TrackStore.js"
 
 /** LML refuses larger batches with 413 before it validates anything. */
 export const MAX_BATCH_SIZE = 1000
@@ -63,6 +65,10 @@ export const OMIT = "omit"
 
 export interface SimulatorOptions {
   readonly store: EntityStore
+  /** LML's per-track credits; by default the matcher has visited nothing. */
+  readonly tracks?: TrackStore | undefined
+  /** Sent as `tracks_contract_version` in every 200; LML's production deployment sends `null`. */
+  readonly tracksContractVersion?: 1 | null | undefined
   /** When set, requests need `Authorization: Bearer <apiKey>`. */
   readonly apiKey?: string | undefined
   /** Added to every reply's delay. */
@@ -85,6 +91,8 @@ export interface RequestRecord {
   readonly batchSize: number | null
   /** The batch's integer library ids in order; `null` exactly when `batchSize` is. */
   readonly libraryIds: ReadonlyArray<number> | null
+  /** The body asked for per-track credits (`include_tracks: true`). */
+  readonly includeTracks: boolean
 }
 
 export interface LmlSimulator {
@@ -195,7 +203,13 @@ const parseBatch = (body: Readonly<Record<string, unknown>>): Parsed => {
       if (legacy_release_id !== undefined && legacy_release_id !== null && !isInteger(legacy_release_id)) {
         problems.push({ loc: ["inputs", index, "legacy_release_id"], msg: "must be an integer or null" })
       }
-      if (isInteger(library_id) && typeof artist_name === "string") inputs.push({ library_id, artist_name })
+      if (isInteger(library_id) && typeof artist_name === "string") {
+        inputs.push({
+          library_id,
+          artist_name,
+          legacy_release_id: isInteger(legacy_release_id) ? legacy_release_id : null
+        })
+      }
     })
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, inputs }
@@ -217,10 +231,16 @@ interface Outcome {
   readonly reply: SimReply
   readonly batchSize: number | null
   readonly libraryIds: ReadonlyArray<number> | null
+  readonly includeTracks: boolean
 }
 
 /** Route and auth failures: LML answers them without reading the body. */
-const unread = (reply: SimReply): Outcome => ({ reply, batchSize: null, libraryIds: null })
+const unread = (reply: SimReply): Outcome => ({
+  reply,
+  batchSize: null,
+  libraryIds: null,
+  includeTracks: false
+})
 
 // --- The simulator
 
@@ -231,12 +251,16 @@ const lookupFault = (table: FaultTable | undefined, key: number): Fault | undefi
 
 export const makeSimulator = (options: SimulatorOptions): LmlSimulator => {
   const { store, apiKey, faults = {}, resultOverrides = {} } = options
+  const tracks = options.tracks ?? noTracks
+  const tracksContractVersion = options.tracksContractVersion ?? null
   const latencyMs = options.latencyMs ?? 0
   const requests: Array<RequestRecord> = []
 
-  const resultsFor = (inputs: ReadonlyArray<ComposeInput>): ReadonlyArray<unknown> =>
+  const resultsFor = (inputs: ReadonlyArray<ComposeInput>, includeTracks: boolean): ReadonlyArray<unknown> =>
     inputs.flatMap((input) => {
-      if (!Object.hasOwn(resultOverrides, input.library_id)) return [composeResult(store, input)]
+      if (!Object.hasOwn(resultOverrides, input.library_id)) {
+        return [composeResult(store, input, includeTracks ? tracks : undefined)]
+      }
       const override = resultOverrides[input.library_id]
       return override === OMIT ? [] : [override]
     })
@@ -271,17 +295,19 @@ export const makeSimulator = (options: SimulatorOptions): LmlSimulator => {
           isRecord(input) && isInteger(input["library_id"]) ? [input["library_id"]] : []
         )
       : null
+    const includeTracks = body["include_tracks"] === true
     if (batchSize !== null && batchSize > MAX_BATCH_SIZE) {
       const message = `Batch exceeded the ${MAX_BATCH_SIZE}-item cap (received ${batchSize}).`
-      return { reply: errorReply(413, message, "batch_too_large"), batchSize, libraryIds }
+      return { reply: errorReply(413, message, "batch_too_large"), batchSize, libraryIds, includeTracks }
     }
     const batch = parseBatch(body)
-    if (!batch.ok) return { reply: validationReply(batch.problems), batchSize, libraryIds }
-    const results = resultsFor(batch.inputs)
+    if (!batch.ok) return { reply: validationReply(batch.problems), batchSize, libraryIds, includeTracks }
+    const results = resultsFor(batch.inputs, includeTracks)
     return {
-      reply: jsonReply(200, { tracks_contract_version: null, cache_stats: null, results }),
+      reply: jsonReply(200, { tracks_contract_version: tracksContractVersion, cache_stats: null, results }),
       batchSize,
-      libraryIds
+      libraryIds,
+      includeTracks
     }
   }
 
@@ -303,7 +329,7 @@ export const makeSimulator = (options: SimulatorOptions): LmlSimulator => {
   return {
     handle: (request) => {
       const number = requests.length + 1
-      const { reply: normal, batchSize, libraryIds } = respond(request)
+      const { reply: normal, batchSize, libraryIds, includeTracks } = respond(request)
       const scripted = faultFor(number, libraryIds)
       const reply = scripted === undefined ? normal : applyFault(normal, scripted.fault)
       requests.push({
@@ -314,7 +340,8 @@ export const makeSimulator = (options: SimulatorOptions): LmlSimulator => {
         reset: reply.reset,
         fault: scripted?.rule ?? null,
         batchSize,
-        libraryIds
+        libraryIds,
+        includeTracks
       })
       return { ...reply, delayMs: reply.delayMs + latencyMs }
     },

@@ -1,13 +1,17 @@
 /**
  * Runs the simulated LML as its own process, for the benchmark and the demo:
  *
- *   LML_SIM_PORT=0 LML_SIM_LATENCY_MS=0 [LML_SIM_API_KEY=...] tsx src/simulator/main.ts
+ *   LML_SIM_PORT=0 LML_SIM_LATENCY_MS=0 [LML_SIM_API_KEY=...] [LML_SIM_TRACKS_CONTRACT_VERSION=1] \
+ *     tsx src/simulator/main.ts
  *
+ * Serves the synthetic entity and track stores, so every release id from 1 up has credits.
+ * `LML_SIM_TRACKS_CONTRACT_VERSION` is `1` or `null` (the default, as production sends today).
  * Prints one line, `{"url":"http://127.0.0.1:PORT"}`, once listening; stops on SIGTERM/SIGINT.
  */
 import { syntheticStore } from "./EntityStore.js"
 import { makeSimulator } from "./LmlSimulator.js"
 import { startSimulatorServer } from "./server.js"
+import { syntheticTrackStore } from "./TrackStore.js"
 
 const nonNegativeInt = (name: string, fallback: number): number => {
   const raw = process.env[name]
@@ -19,11 +23,24 @@ const nonNegativeInt = (name: string, fallback: number): number => {
   return value
 }
 
+const tracksContractVersion = (name: string): 1 | null => {
+  const raw = (process.env[name] ?? "").trim()
+  if (raw === "" || raw === "null") return null
+  if (raw === "1") return 1
+  throw new Error(`${name} must be 1 or null, got '${raw}'`)
+}
+
 const run = async (): Promise<void> => {
   const port = nonNegativeInt("LML_SIM_PORT", 0)
   const latencyMs = nonNegativeInt("LML_SIM_LATENCY_MS", 0)
   const apiKey = process.env["LML_SIM_API_KEY"] || undefined
-  const simulator = makeSimulator({ store: syntheticStore(), apiKey, latencyMs })
+  const simulator = makeSimulator({
+    store: syntheticStore(),
+    tracks: syntheticTrackStore(),
+    tracksContractVersion: tracksContractVersion("LML_SIM_TRACKS_CONTRACT_VERSION"),
+    apiKey,
+    latencyMs
+  })
   const server = await startSimulatorServer(simulator, { port })
   const stop = () => {
     server.close().then(

@@ -116,6 +116,8 @@ layer(EmbeddedDatabase.layer(undefined, { maxConnections: 10 }), { timeout: "60 
             WHERE table_schema = 'emb_migrate' GROUP BY table_name ORDER BY table_name`
           const first = yield* columns
           expect(first.map((row) => row.table_name)).toEqual([
+            "artists",
+            "compilation_track_artist",
             "library",
             "library_identity",
             "library_identity_source"

@@ -7,7 +7,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as TestDatabase from "../../layers/TestDatabase.js"
 import { CatalogSchema } from "../../src/CatalogSchema.js"
-import type { Totals } from "../../src/domain/Totals.js"
+import type { RunTotals } from "../../src/domain/Totals.js"
 import * as TotalsOps from "../../src/domain/Totals.js"
 import { OMIT } from "../../src/simulator/LmlSimulator.js"
 import { dumpAll, dumpIdentity, seedLibrary, withTables } from "../support/catalog.js"
@@ -46,8 +46,8 @@ const cliRun = (
   }).pipe(Effect.scoped)
 
 const totalsOf = (result: Parameters<typeof stdoutReport>[0]) => {
-  const totals = stdoutReport(result) as unknown as Totals
-  expect(TotalsOps.isBalanced(totals)).toBe(true)
+  const totals = stdoutReport(result) as unknown as RunTotals
+  expect(TotalsOps.isRunBalanced(totals)).toBe(true)
   return totals
 }
 
@@ -177,14 +177,20 @@ describe("library-identity-consumer run", () => {
         const simulator = demoSimulator()
         const result = yield* cliRun(simulator, { DRY_RUN: "TRUE" })
         expect(result.code).toBe(0)
-        expect(stdoutReport(result)).toEqual({
-          scanned: 6,
-          lml_total_calls: 1,
+        const prediction = (fields: {
+          scanned: number
+          resolve: number
+          unresolved: number
+          compilation: number
+        }) => ({
+          scanned: fields.scanned,
+          lml_total_calls: fields.scanned === 0 ? 0 : 1,
           lml_total_latency_ms: expect.any(Number),
-          would_resolve: 4,
-          would_unresolved: 1,
+          would_resolve: fields.resolve,
+          would_resolve_compilation: 0,
+          would_unresolved: fields.unresolved,
           would_skip: {
-            compilation: 1,
+            compilation: fields.compilation,
             manual_override: 0,
             lml_error: 0,
             lml_cardinality_mismatch: 0,
@@ -192,6 +198,14 @@ describe("library-identity-consumer run", () => {
             invalid_verdict: 0
           },
           source_rows_skipped_null_confidence: expect.any(Number)
+        })
+        const whole = prediction({ scanned: 6, resolve: 4, unresolved: 1, compilation: 1 })
+        expect(stdoutReport(result)).toEqual({
+          ...whole,
+          cohorts: {
+            va: prediction({ scanned: 0, resolve: 0, unresolved: 0, compilation: 0 }),
+            non_va: whole
+          }
         })
         expect(simulator.requestCount).toBe(1)
         expect(yield* dumpAll).toEqual(before)
@@ -219,9 +233,11 @@ describe("library-identity-consumer run", () => {
           method: "exact_match",
           wikidata_qid: "Q484464"
         })
-        const second = yield* cliRun(demoSimulator())
+        const simulator = demoSimulator()
+        const second = yield* cliRun(simulator)
         expect(second.code).toBe(0)
-        expect(totalsOf(second)).toMatchObject({ scanned: 2, rows_resolved: 0 })
+        expect(totalsOf(second)).toMatchObject({ scanned: 0, lml_total_calls: 0 })
+        expect(simulator.requestCount).toBe(0)
         expect(yield* dumpAll).toEqual(after)
       })
     )
@@ -248,6 +264,31 @@ describe("flags and other commands", () => {
     )
   )
 
+  it.live("--recheck, --recheck-all and --include-null-canonical reach the selection", () =>
+    inFreshSchema(
+      Effect.gen(function* () {
+        yield* seedLibrary([
+          { id: 7, artist_name: "Stereolab", canonical_entity_id: null },
+          { id: 8, artist_name: "Various Artists", code_volume_letters: "Z" }
+        ])
+        expect((yield* cliRun(demoSimulator())).code).toBe(0)
+        const asked = (simulator: Simulator) => [...simulator.libraryIdsSeen()].sort((a, b) => a - b)
+
+        const vaOnly = demoSimulator()
+        expect(totalsOf(yield* cliRun(vaOnly, {}, ["run", "--recheck"])).cohorts.va.scanned).toBe(1)
+        expect(asked(vaOnly)).toEqual([8])
+
+        const everyMarked = demoSimulator()
+        yield* cliRun(everyMarked, { RECHECK: "false" }, ["run", "--recheck-all"])
+        expect(asked(everyMarked)).toEqual([2, 3, 8])
+
+        const nullCanonical = demoSimulator()
+        yield* cliRun(nullCanonical, {}, ["run", "--include-null-canonical"])
+        expect(asked(nullCanonical)).toEqual([7])
+      })
+    )
+  )
+
   it.live("schedule waits for its tick and ends cleanly on SIGTERM", () =>
     inFreshSchema(
       Effect.gen(function* () {
@@ -270,6 +311,8 @@ describe("fatal errors exit 1 before any row is read", () => {
     [{ BATCH_SIZE: "1001" }, "BATCH_SIZE='1001' is invalid"],
     [{ BATCH_SIZE: "abc" }, "BATCH_SIZE='abc' is invalid"],
     [{ PARTITION_INDEX: "3", PARTITION_COUNT: "3" }, "0 <= PARTITION_INDEX < PARTITION_COUNT"],
+    [{ RECHECK: "sometimes" }, "RECHECK='sometimes' is invalid: expected one of true, 1, all, false, 0"],
+    [{ UNRESOLVED_RETRY_DAYS: "0" }, "UNRESOLVED_RETRY_DAYS='0' is invalid"],
     [{ DATABASE_URL: "" }, "DATABASE_URL is not set"],
     [{ LIBRARY_METADATA_URL: "" }, "LIBRARY_METADATA_URL is not set"],
     [{ DATABASE_URL: "postgres://postgres@127.0.0.1:1/test" }, "connecting to the catalog database"]

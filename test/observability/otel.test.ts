@@ -7,6 +7,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
 import { Effect } from "effect"
 import * as TestDatabase from "../../layers/TestDatabase.js"
+import * as Totals from "../../src/domain/Totals.js"
 import { seedLibrary } from "../support/catalog.js"
 import { demoSimulator, runConsumer } from "../support/consumer.js"
 import { singleArtist } from "../support/wire.js"
@@ -78,8 +79,17 @@ describe("OpenTelemetry spans", () => {
         "consumer.lml_retries": 1,
         "consumer.batch_size": 2,
         "consumer.dry_run": false,
-        "consumer.partition": "all"
+        "consumer.partition": "all",
+        "consumer.non_va.scanned": 3,
+        "consumer.non_va.rows_skipped.compilation": 1,
+        "consumer.va.scanned": 0,
+        "consumer.rows_resolved_compilation": 0,
+        "consumer.compilation_track_rows_written": 0
       })
+      // Every Totals field, for the run and for each cohort.
+      expect(Object.keys(run?.attributes ?? {})).toEqual(
+        expect.arrayContaining(Object.keys(Totals.toSpanAttributes(Totals.emptyRun)))
+      )
 
       const lml = named(spans, "lml.bulk_resolve_libraries")
       expect(
@@ -102,7 +112,7 @@ describe("OpenTelemetry spans", () => {
         Object.keys(lml[2]?.attributes ?? {}).filter((key) => key.startsWith("lml.cache."))
       ).toHaveLength(2)
 
-      const writes = named(spans, "IdentityWriter.write")
+      const writes = named(spans, "VerdictWriter.write")
       expect(
         writes.map((span) => [span.attributes["write.rows_written"], span.attributes["write.mode"]])
       ).toEqual([

@@ -68,7 +68,7 @@ describe("Sentry", () => {
       expect(
         spans.filter((span) => span.description === "lml.bulk_resolve_libraries").map((span) => span.op)
       ).toEqual(["http.client", "http.client"])
-      expect(spans.some((span) => span.description === "IdentityWriter.write")).toBe(true)
+      expect(spans.some((span) => span.description === "VerdictWriter.write")).toBe(true)
 
       const events = sentry.items.filter(([type]) => type === "event").map(([, payload]) => payload)
       const lost = events.find((event) => event["message"] === "LML gave no answer; libraries skipped")

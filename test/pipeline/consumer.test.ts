@@ -306,8 +306,11 @@ describe("consumer pipeline", () => {
                      (4, 'discogs', '42', 'manual', 1, now())`
           ])
         )
-        const totals = yield* runConsumer(demoSimulator())
-        expect(totals.rows_skipped.manual_override).toBe(1)
+        const simulator = demoSimulator()
+        const totals = yield* runConsumer(simulator)
+        // A manual row belongs to a librarian: it is not even asked about.
+        expect(simulator.libraryIdsSeen()).not.toContain(4)
+        expect(totals.rows_skipped.manual_override).toBe(0)
         expect(totals.rows_resolved).toBe(3)
         const identity = yield* dumpIdentity
         expect(identity.find((row) => row.library_id === 1)).toMatchObject({
@@ -399,15 +402,40 @@ describe("consumer pipeline", () => {
     )
   )
 
-  it.effect("a second run selects only what has nowhere to be recorded, and changes nothing", () =>
+  it.live("leaves a row that turned manual while the run was in flight, and counts it", () =>
+    inFreshSchema(
+      Effect.gen(function* () {
+        yield* seedLibrary(mixedCatalog)
+        const simulator = demoSimulator({ faults: { byRequest: { 1: { delayMs: 500 } } } })
+        const run = yield* Effect.fork(runConsumer(simulator))
+        yield* eventually(() => simulator.requestCount === 1)
+        yield* withTables(
+          (
+            sql,
+            t
+          ) => sql`INSERT INTO ${t.identity} (library_id, wikidata_qid, method, confidence, last_verified_at)
+            VALUES (4, 'Qlibrarian', 'manual', 1, now())`
+        )
+        const totals = yield* Fiber.join(run)
+        expect(totals).toMatchObject({ rows_resolved: 3, rows_skipped: { manual_override: 1 } })
+        expect((yield* dumpIdentity).find((row) => row.library_id === 4)).toMatchObject({
+          wikidata_qid: "Qlibrarian",
+          method: "manual"
+        })
+      })
+    )
+  )
+
+  it.effect("a second run straight after a clean first run selects nothing and asks LML nothing", () =>
     inFreshSchema(
       Effect.gen(function* () {
         yield* seedLibrary(mixedCatalog)
         yield* runConsumer(demoSimulator())
         const after = yield* dumpAll
-        const second = yield* runConsumer(demoSimulator())
-        // The V/A and the unknown artist get no identity row, so they are asked about again.
-        expect(second).toMatchObject({ scanned: 2, rows_resolved: 0, rows_unresolved: 1 })
+        const simulator = demoSimulator()
+        const second = yield* runConsumer(simulator)
+        expect(second).toMatchObject({ scanned: 0, lml_total_calls: 0 })
+        expect(simulator.requestCount).toBe(0)
         expect(yield* dumpAll).toEqual(after)
       })
     )

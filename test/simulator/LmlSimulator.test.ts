@@ -8,7 +8,8 @@ import {
   type SimReply,
   type SimulatorOptions
 } from "../../src/simulator/LmlSimulator.js"
-import { bulkRequest, rawRequest, row, rows } from "./requests.js"
+import { makeTrackStore, type TrackCredit } from "../../src/simulator/TrackStore.js"
+import { bulkRequest, rawRequest, releaseRow, row, rows, tracksRequest } from "./requests.js"
 
 const store = makeEntityStore(demoEntities)
 const simulator = (options: Omit<SimulatorOptions, "store"> = {}) => makeSimulator({ store, ...options })
@@ -66,6 +67,110 @@ describe("LmlSimulator: answers", () => {
     const reply = simulator().handle(bulkRequest(rows(1000)))
     expect(reply.status).toBe(200)
     expect(envelope(reply).results).toHaveLength(1000)
+  })
+})
+
+describe("LmlSimulator: tracks", () => {
+  const credits: ReadonlyArray<TrackCredit> = [
+    { track_position: "1", artist_name: "JUANA MOLINA", track_title: "Un Dia" },
+    { track_position: null, artist_name: "Nobody Artist", track_title: null }
+  ]
+  const tracks = makeTrackStore(
+    new Map([
+      [500, credits],
+      [501, []]
+    ])
+  )
+  const batch = [
+    releaseRow(1, "Various Artists", 500),
+    releaseRow(2, "Stereolab", 501),
+    releaseRow(3, "Various Artists", 502),
+    releaseRow(4, "Various Artists", null),
+    row(5, "Various Artists"),
+    releaseRow(6, "Nobody Artist", 500)
+  ]
+  const states = (reply: SimReply) =>
+    envelope(reply).results.map((result) => [result["tracks_attempted"], result["tracks"]])
+
+  it("sends tracks_contract_version null by default and 1 when configured", () => {
+    expect(envelope(simulator().handle(bulkRequest([row(1, "Low")]))).tracks_contract_version).toBeNull()
+    const versioned = simulator({ tracksContractVersion: 1 }).handle(bulkRequest([row(1, "Low")]))
+    expect(versioned.body.startsWith('{"tracks_contract_version":1,"cache_stats":null,"results":[')).toBe(
+      true
+    )
+    expect(simulator({ tracksContractVersion: null }).handle(bulkRequest([row(1, "Low")])).body).toContain(
+      '"tracks_contract_version":null'
+    )
+  })
+
+  it("answers every row (null, null) unless the batch sets include_tracks", () => {
+    const sim = simulator({ tracks, tracksContractVersion: 1 })
+    for (const reply of [
+      sim.handle(bulkRequest(batch)),
+      sim.handle(tracksRequest(batch, false)),
+      sim.handle(tracksRequest(batch, null))
+    ]) {
+      expect(reply.status).toBe(200)
+      expect(states(reply)).toEqual(batch.map(() => [null, null]))
+    }
+  })
+
+  it("answers the four states from the track store when asked", () => {
+    const reply = simulator({ tracks }).handle(tracksRequest(batch))
+    const [visited, empty, unvisited, noRelease, absentRelease, unresolved] = states(reply)
+    expect(visited?.[0]).toBe(true)
+    expect(visited?.[1]).toEqual([
+      {
+        track_position: "1",
+        artist_name: "JUANA MOLINA",
+        track_title: "Un Dia",
+        resolved_artist_name: "Juana Molina",
+        confidence: 1,
+        method: "cross_source_agreement",
+        sources: [
+          { source: "discogs", method: "exact_match", confidence: 1, external_id: "305253" },
+          { source: "wikidata", method: "exact_match", confidence: 1, external_id: "Q272615" }
+        ]
+      },
+      {
+        track_position: null,
+        artist_name: "Nobody Artist",
+        track_title: null,
+        resolved_artist_name: null,
+        confidence: null,
+        method: null,
+        sources: []
+      }
+    ])
+    expect([empty, unvisited, noRelease, absentRelease, unresolved]).toEqual([
+      [true, []],
+      [false, []],
+      [false, []],
+      [false, []],
+      [null, null]
+    ])
+  })
+
+  it("has visited nothing when given no track store", () => {
+    const reply = simulator().handle(tracksRequest([releaseRow(1, "Various Artists", 500)]))
+    expect(states(reply)).toEqual([[false, []]])
+  })
+
+  it("still replaces a whole result with an override when tracks are asked for", () => {
+    const sim = simulator({ tracks, resultOverrides: { 1: { kind: "compilation", library_id: 1 }, 2: OMIT } })
+    const results = envelope(sim.handle(tracksRequest(batch.slice(0, 3)))).results
+    expect(results).toEqual([
+      { kind: "compilation", library_id: 1 },
+      expect.objectContaining({ library_id: 3, tracks_attempted: false, tracks: [] })
+    ])
+  })
+
+  it("validates legacy_release_id and include_tracks before composing any tracks", () => {
+    const sim = simulator({ tracks })
+    expect(sim.handle(tracksRequest(batch, "true")).status).toBe(422)
+    expect(sim.handle(tracksRequest([{ ...row(1, "Various Artists"), legacy_release_id: 1.5 }])).status).toBe(
+      422
+    )
   })
 })
 

@@ -7,6 +7,7 @@ import {
 } from "../../src/simulator/ArtistEntity.js"
 import { composeResult, isCompilationName, type WireResult } from "../../src/simulator/compose.js"
 import { demoEntities, makeEntityStore } from "../../src/simulator/EntityStore.js"
+import { makeTrackStore, noTracks, type TrackCredit } from "../../src/simulator/TrackStore.js"
 
 const demo = makeEntityStore(demoEntities)
 const compose = (artist_name: string, library_id = 1): WireResult =>
@@ -250,5 +251,174 @@ describe("composeResult: composition rules", () => {
       const result = compose(e.name)
       if (result.kind === "single_artist") expect(result.main, e.name).toEqual(e.main)
     }
+  })
+})
+
+describe("composeResult: tracks", () => {
+  const credit = (
+    artist_name: string,
+    track_title: string | null = null,
+    track_position: string | null = null
+  ): TrackCredit => ({ track_position, artist_name, track_title })
+  const compilationCredits = [
+    credit("stereolab", "French Disko", "A1"),
+    credit("Sleater & Kinney", "Dig Me Out", "A2"),
+    credit("Nobody Artist", "Untitled"),
+    credit("Little Brother", null, "B1"),
+    credit("Various Artists", "Medley")
+  ]
+  const tracks = makeTrackStore(
+    new Map([
+      [100, compilationCredits],
+      [200, []],
+      [300, [credit("Juana Molina", "Un Dia")]]
+    ])
+  )
+  const withTracks = (artist_name: string, legacy_release_id?: number | null): WireResult =>
+    composeResult(
+      demo,
+      legacy_release_id === undefined
+        ? { library_id: 1, artist_name }
+        : { library_id: 1, artist_name, legacy_release_id },
+      tracks
+    )
+  const trackState = (result: WireResult) => [result.tracks_attempted, result.tracks]
+
+  it("sends (null, null) when the batch did not ask, whatever the store holds", () => {
+    expect(
+      trackState(
+        composeResult(demo, { library_id: 1, artist_name: "Various Artists", legacy_release_id: 100 })
+      )
+    ).toEqual([null, null])
+  })
+
+  it("sends (null, null) for an unresolved row even when asked", () => {
+    expect(trackState(withTracks("Nobody Artist", 100))).toEqual([null, null])
+    expect(trackState(withTracks("Little Brother", 100))).toEqual([null, null])
+  })
+
+  it("sends (false, []) when the matcher has not visited the release or it cannot be looked up", () => {
+    expect(trackState(withTracks("Various Artists", 999))).toEqual([false, []])
+    expect(trackState(withTracks("Various Artists", null))).toEqual([false, []])
+    expect(trackState(withTracks("Various Artists"))).toEqual([false, []])
+    expect(trackState(withTracks("Stereolab"))).toEqual([false, []])
+    const unvisited = composeResult(
+      demo,
+      { library_id: 1, artist_name: "Various Artists", legacy_release_id: 100 },
+      noTracks
+    )
+    expect(trackState(unvisited)).toEqual([false, []])
+  })
+
+  it("sends (true, []) for a visited release with no credits", () => {
+    expect(trackState(withTracks("Various Artists", 200))).toEqual([true, []])
+  })
+
+  it("sends (true, entries) for a compilation or a single artist with credits", () => {
+    const compilation = withTracks("Various Artists", 100)
+    expect(compilation).toMatchObject({
+      kind: "compilation",
+      main: null,
+      provenance: [],
+      tracks_attempted: true
+    })
+    expect(compilation.tracks?.map((track) => track.artist_name)).toEqual(
+      compilationCredits.map((entry) => entry.artist_name)
+    )
+    const single = withTracks("Stereolab", 300)
+    expect(single).toMatchObject({ kind: "single_artist", method: "exact_match", tracks_attempted: true })
+    expect(single.tracks).toHaveLength(1)
+  })
+
+  it("leaves the row's own verdict as it is without tracks", () => {
+    for (const name of ["Stereolab", "Various Artists", "Juana Molina"]) {
+      const { tracks_attempted: _attempted, tracks: _tracks, ...asked } = withTracks(name, 100)
+      const { tracks_attempted: _a, tracks: _t, ...plain } = compose(name)
+      expect(asked, name).toEqual(plain)
+    }
+  })
+
+  it("composes each credit through the entity store: a drifted spelling links to the stored name", () => {
+    const [french, dig] = withTracks("Various Artists", 100).tracks ?? []
+    expect(french).toEqual({
+      track_position: "A1",
+      artist_name: "stereolab",
+      track_title: "French Disko",
+      resolved_artist_name: "Stereolab",
+      confidence: 1,
+      method: "exact_match",
+      sources: compose("Stereolab").provenance
+    })
+    expect(dig).toMatchObject({
+      artist_name: "Sleater & Kinney",
+      resolved_artist_name: "sleater and kinney",
+      method: compose("sleater and kinney").method,
+      confidence: compose("sleater and kinney").confidence
+    })
+    expect(dig?.sources).toEqual(compose("sleater and kinney").provenance)
+  })
+
+  it("carries a credit's composed agreement, not a per-source one", () => {
+    const [molina] = withTracks("Stereolab", 300).tracks ?? []
+    expect(molina).toMatchObject({
+      resolved_artist_name: "Juana Molina",
+      method: "cross_source_agreement",
+      confidence: 1
+    })
+    expect(molina?.sources.map((entry) => entry.source)).toEqual(["discogs", "wikidata"])
+  })
+
+  it("leaves unknown, below-floor and V/A-like credits unlinked, echoing the credit", () => {
+    const unlinked = (withTracks("Various Artists", 100).tracks ?? []).slice(2)
+    expect(unlinked).toEqual([
+      {
+        track_position: null,
+        artist_name: "Nobody Artist",
+        track_title: "Untitled",
+        resolved_artist_name: null,
+        confidence: null,
+        method: null,
+        sources: []
+      },
+      {
+        track_position: "B1",
+        artist_name: "Little Brother",
+        track_title: null,
+        resolved_artist_name: null,
+        confidence: null,
+        method: null,
+        sources: []
+      },
+      {
+        track_position: null,
+        artist_name: "Various Artists",
+        track_title: "Medley",
+        resolved_artist_name: null,
+        confidence: null,
+        method: null,
+        sources: []
+      }
+    ])
+  })
+
+  it("puts exactly the seven TrackIdentity keys on every track", () => {
+    const keys = [
+      "track_position",
+      "artist_name",
+      "track_title",
+      "resolved_artist_name",
+      "confidence",
+      "method",
+      "sources"
+    ].sort()
+    for (const track of withTracks("Various Artists", 100).tracks ?? []) {
+      expect(Object.keys(track).sort(), track.artist_name).toEqual(keys)
+    }
+  })
+
+  it("is pure: the same stores and input give the same wire object", () => {
+    expect(JSON.stringify(withTracks("Various Artists", 100))).toBe(
+      JSON.stringify(withTracks("Various Artists", 100))
+    )
   })
 })

@@ -28,3 +28,20 @@ export const bulkRequest = (
 
 export const rows = (count: number, firstId = 1): ReadonlyArray<Row> =>
   Array.from({ length: count }, (_, i) => row(firstId + i, `Synthetic Artist ${firstId + i}`))
+
+/** A catalog row as sent when its release's tracks can be looked up. */
+export const releaseRow = (
+  library_id: number,
+  artist_name: string,
+  legacy_release_id: number | null
+): Row & { readonly legacy_release_id: number | null } => ({
+  ...row(library_id, artist_name),
+  legacy_release_id
+})
+
+/** A batch that sets `include_tracks`, which the whole batch shares. */
+export const tracksRequest = (
+  inputs: ReadonlyArray<unknown>,
+  include_tracks: unknown = true,
+  headers: Record<string, string> = {}
+): SimRequest => rawRequest(JSON.stringify({ inputs, include_tracks }), headers)

@@ -7,7 +7,11 @@ export interface SeedRow {
   readonly id: number
   readonly artist_name: string | null
   readonly album_title?: string
+  /** `ce-<id>` unless given. */
   readonly canonical_entity_id?: string | null
+  /** `100000 + id` unless given. */
+  readonly legacy_release_id?: number | null
+  readonly code_volume_letters?: string | null
 }
 
 const tables = Effect.gen(function* () {
@@ -15,6 +19,9 @@ const tables = Effect.gen(function* () {
   const { name } = yield* CatalogSchema
   return { sql, t: catalogTables(sql, name) }
 })
+
+/** The `legacy_release_id` `seedLibrary` gives row `id` unless told otherwise. */
+export const legacyReleaseId = (id: number) => 100_000 + id
 
 export const seedLibrary = (rows: ReadonlyArray<SeedRow>) =>
   Effect.gen(function* () {
@@ -25,7 +32,9 @@ export const seedLibrary = (rows: ReadonlyArray<SeedRow>) =>
         artist_name: row.artist_name,
         album_title: row.album_title ?? `Album ${row.id}`,
         canonical_entity_id: row.canonical_entity_id === undefined ? `ce-${row.id}` : row.canonical_entity_id,
-        legacy_release_id: 100_000 + row.id
+        legacy_release_id:
+          row.legacy_release_id === undefined ? legacyReleaseId(row.id) : row.legacy_release_id,
+        code_volume_letters: row.code_volume_letters ?? null
       }))
     )}`
   })
@@ -74,3 +83,101 @@ export const countRows = Effect.gen(function* () {
 export const withTables = <A, E, R>(
   f: (sql: SqlClient.SqlClient, t: ReturnType<typeof catalogTables>) => Effect.Effect<A, E, R>
 ) => Effect.flatMap(tables, ({ sql, t }) => f(sql, t))
+
+export interface TrackRow {
+  readonly library_id: number
+  readonly artist_name: string
+  readonly track_title: string | null
+  readonly track_position?: string | null
+  readonly track_artist_id?: number | null
+  readonly track_artist_link_confidence?: number | null
+  readonly track_artist_link_method?: string | null
+}
+
+/** Credited tracks, as librarians catalogue them. */
+export const seedTrackRows = (rows: ReadonlyArray<TrackRow>) =>
+  Effect.gen(function* () {
+    const { sql, t } = yield* tables
+    yield* sql`INSERT INTO ${t.trackArtists} ${sql.insert(
+      rows.map((row) => ({
+        track_position: null,
+        track_artist_id: null,
+        track_artist_link_confidence: null,
+        track_artist_link_method: null,
+        ...row
+      }))
+    )}`
+  })
+
+/** Rows of the catalog's `artists` table, ids in the order given; returns the ids. */
+export const seedCatalogArtists = (names: ReadonlyArray<string>) =>
+  Effect.gen(function* () {
+    const { sql, t } = yield* tables
+    const rows = yield* sql<{ readonly id: number }>`INSERT INTO ${t.artists} ${sql.insert(
+      names.map((name) => ({ artist_name: name, alphabetical_name: name, code_letters: "RO" }))
+    )} RETURNING id`
+    return rows.map((row) => row.id)
+  })
+
+/** Every track row, by id. */
+export const dumpTrackRows = Effect.gen(function* () {
+  const { sql, t } = yield* tables
+  return yield* sql<Required<TrackRow> & { readonly id: number }>`
+    SELECT id, library_id, artist_name, track_title, track_position, track_artist_id,
+      track_artist_link_confidence, track_artist_link_method
+    FROM ${t.trackArtists} ORDER BY id`
+})
+
+/** The ids of the library rows that carry a no-match marker. */
+export const markedIds = Effect.gen(function* () {
+  const { sql, t } = yield* tables
+  const rows = yield* sql<{ readonly id: number }>`
+    SELECT id FROM ${t.library} WHERE unresolved_attempted_at IS NOT NULL ORDER BY id`
+  return rows.map((row) => row.id)
+})
+
+/** Moves every marker `days` days into the past, as if the run had happened then. */
+export const ageMarkers = (days: number) =>
+  withTables(
+    (sql, t) => sql`UPDATE ${t.library}
+      SET unresolved_attempted_at = unresolved_attempted_at - make_interval(days => ${days}::int)
+      WHERE unresolved_attempted_at IS NOT NULL`
+  )
+
+export interface RowUpdate {
+  readonly id: number
+  /** The columns whose values the UPDATE changed. */
+  readonly changed: ReadonlyArray<string>
+}
+
+/**
+ * Records every row UPDATE on `table` from now on, as a production trigger would see it: the
+ * row's id and the columns whose values changed (none, for an UPDATE that changed nothing).
+ */
+export const recordUpdates = (table: "library" | "compilation_track_artist") =>
+  withTables((sql, t) =>
+    Effect.all(
+      [
+        sql`CREATE TABLE IF NOT EXISTS ${t.schema}.row_updates (
+          seq serial PRIMARY KEY, tbl text NOT NULL, id integer NOT NULL, changed text[] NOT NULL)`,
+        sql`CREATE OR REPLACE FUNCTION ${t.schema}.record_update() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN
+            INSERT INTO ${t.schema}.row_updates (tbl, id, changed)
+            SELECT TG_TABLE_NAME, NEW.id, coalesce(array_agg(n.key ORDER BY n.key), '{}')
+            FROM jsonb_each(to_jsonb(NEW)) n JOIN jsonb_each(to_jsonb(OLD)) o USING (key)
+            WHERE n.value IS DISTINCT FROM o.value;
+            RETURN NEW;
+          END $$`,
+        sql`CREATE TRIGGER record_update AFTER UPDATE ON ${table === "library" ? t.library : t.trackArtists}
+          FOR EACH ROW EXECUTE FUNCTION ${t.schema}.record_update()`
+      ],
+      { discard: true }
+    )
+  )
+
+/** The updates `recordUpdates` saw on `table`, in order. */
+export const updatesOf = (table: "library" | "compilation_track_artist") =>
+  withTables(
+    (sql, t) =>
+      sql<RowUpdate>`SELECT id, changed FROM ${t.schema}.row_updates WHERE tbl = ${table} ORDER BY seq`
+  )

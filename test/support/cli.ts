@@ -53,6 +53,27 @@ export const startCli = (args: ReadonlyArray<string>, env: Record<string, string
 const signalCode = (signal: NodeJS.Signals | null): number | null =>
   signal === null ? null : 128 + (osConstants.signals[signal] ?? 0)
 
+/**
+ * Runs the CLI to completion with its output on a pseudo-terminal, as a person at a shell would
+ * (util-linux `script` provides the terminal; stderr shares it, so everything is in `stdout`).
+ */
+export const runCliOnTerminal = (args: ReadonlyArray<string>, env: Record<string, string>) =>
+  Effect.promise(
+    () =>
+      new Promise<CliResult>((resolve) => {
+        const quote = (word: string) => `'${word.replace(/'/g, "'\\''")}'`
+        const command = [process.execPath, "dist/cli.mjs", ...args].map(quote).join(" ")
+        const child = spawn("script", ["-qec", command, "/dev/null"], {
+          cwd: root,
+          env: { PATH: process.env["PATH"] ?? "", LOG_FORMAT: "json", ...env },
+          stdio: ["ignore", "pipe", "pipe"]
+        })
+        let stdout = ""
+        child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()))
+        child.on("close", (code) => resolve({ code, stdout: stdout.replace(/\r\n/g, "\n"), stderr: "" }))
+      })
+  )
+
 /** Runs the CLI to completion. */
 export const runCli = (args: ReadonlyArray<string>, env: Record<string, string>) =>
   Effect.scoped(Effect.flatMap(startCli(args, env), (running) => running.result))

@@ -35,7 +35,7 @@ export const consumerLayer = (
     )
   )
 
-/** One run; fails the test if the Totals invariant does not hold. */
+/** One run; fails the test if the Totals invariant does not hold, for the run or a cohort. */
 export const runConsumer = (
   simulator: ReturnType<typeof makeSimulator>,
   settings: Partial<ConsumerSettings> = {},
@@ -44,7 +44,7 @@ export const runConsumer = (
   Effect.gen(function* () {
     const consumer = yield* Consumer
     const totals = yield* consumer.run
-    if (!Totals.isBalanced(totals)) {
+    if (!Totals.isRunBalanced(totals)) {
       return yield* Effect.die(new Error(`Totals invariant broken: ${JSON.stringify(totals)}`))
     }
     return totals

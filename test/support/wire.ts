@@ -43,3 +43,34 @@ const noIdentity = (kind: "unresolved" | "compilation") => (library_id: number) 
 
 export const unresolved = noIdentity("unresolved")
 export const compilation = noIdentity("compilation")
+
+/** A wire `TrackIdentity`: the credit resolved to `resolved` (null: nothing found). */
+export const track = (
+  artist_name: string,
+  track_title: string | null,
+  overrides: Partial<{
+    track_position: string | null
+    resolved_artist_name: string | null
+    confidence: number | null
+    method: string | null
+    sources: ReadonlyArray<Record<string, unknown>>
+  }> = {}
+) => {
+  const resolved = overrides.resolved_artist_name === undefined ? artist_name : overrides.resolved_artist_name
+  return {
+    track_position: overrides.track_position ?? null,
+    artist_name,
+    track_title,
+    resolved_artist_name: resolved,
+    confidence: overrides.confidence === undefined ? (resolved === null ? null : 1) : overrides.confidence,
+    method: overrides.method === undefined ? (resolved === null ? null : "exact_match") : overrides.method,
+    sources: overrides.sources ?? []
+  }
+}
+
+/** A compilation whose credits LML attempted (`tracks_attempted` true unless told otherwise). */
+export const compilationWithTracks = (
+  library_id: number,
+  tracks: ReadonlyArray<unknown>,
+  tracks_attempted: boolean | null = true
+) => ({ ...compilation(library_id), tracks_attempted, tracks })

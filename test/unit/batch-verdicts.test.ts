@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { matchResults } from "../../src/domain/BatchVerdicts.js"
 import type { LibraryId } from "../../src/domain/LmlWire.js"
+import { libraryIdOf } from "../../src/domain/Verdict.js"
 import { singleArtist, unresolved } from "../support/wire.js"
 
 const ids = (...n: Array<number>) => n as Array<LibraryId>
@@ -8,9 +9,7 @@ const ids = (...n: Array<number>) => n as Array<LibraryId>
 describe("matchResults", () => {
   it("re-keys by library_id, not by position", () => {
     const batch = matchResults(ids(1, 2, 3), [unresolved(3), singleArtist(1), unresolved(2)])
-    expect(
-      batch.verdicts.map((v) => (v._tag === "Resolved" ? v.resolution.library_id : v.library_id))
-    ).toEqual([3, 1, 2])
+    expect(batch.verdicts.map(libraryIdOf)).toEqual([3, 1, 2])
     expect(batch.untrusted).toEqual([])
     expect(batch.missing).toEqual([])
   })

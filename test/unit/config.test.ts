@@ -31,11 +31,53 @@ describe("consumer settings", () => {
     const settings = read(consumerSettings, {})
     expect(Either.getOrThrow(settings)).toMatchObject({
       batchSize: 500,
+      vaBatchSize: 100,
       staleThresholdDays: 7,
+      unresolvedRetryDays: 30,
+      includeNullCanonical: false,
+      recheck: "off",
       partition: Option.none(),
       dryRun: false,
       writeMode: "batch"
     })
+  })
+
+  it.each([
+    ["true", "va"],
+    ["1", "va"],
+    ["ALL", "all"],
+    ["false", "off"],
+    ["0", "off"]
+  ])("reads RECHECK=%s as %s", (value, expected) => {
+    expect(Either.getOrThrow(read(consumerSettings, { RECHECK: value })).recheck).toBe(expected)
+  })
+
+  it.each([
+    [{ RECHECK: "va" }, "RECHECK='va' is invalid: expected one of true, 1, all, false, 0"],
+    [
+      { UNRESOLVED_RETRY_DAYS: "0" },
+      "UNRESOLVED_RETRY_DAYS='0' is invalid: expected an integer from 1 to 36500"
+    ],
+    [{ UNRESOLVED_RETRY_DAYS: "36501" }, "UNRESOLVED_RETRY_DAYS='36501' is invalid"],
+    [{ VA_BATCH_SIZE: "1001" }, "VA_BATCH_SIZE='1001' is invalid: expected an integer from 1 to 1000"],
+    [
+      { INCLUDE_NULL_CANONICAL: "yes" },
+      "INCLUDE_NULL_CANONICAL='yes' is invalid: expected one of true, 1, false, 0"
+    ]
+  ])("refuses %j naming the variable", (env, message) => {
+    expect(errorLine(consumerSettings, env)).toContain(message)
+  })
+
+  it("reads the coverage settings", () => {
+    expect(
+      Either.getOrThrow(
+        read(consumerSettings, {
+          UNRESOLVED_RETRY_DAYS: "1",
+          INCLUDE_NULL_CANONICAL: "TRUE",
+          VA_BATCH_SIZE: "7"
+        })
+      )
+    ).toMatchObject({ unresolvedRetryDays: 1, includeNullCanonical: true, vaBatchSize: 7 })
   })
 
   it.each(["0", "1001", "abc", "1.5"])(

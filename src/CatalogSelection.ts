@@ -1,0 +1,87 @@
+/**
+ * Which catalog rows are due for LML, as SQL over `library l` (and, where named, its identity
+ * row `li`). The page reads and the `status` report are both built from these fragments, so
+ * the report's "due now" is what a run selects.
+ *
+ * A row is due when it has an artist name, is canonicalised (or NULL-canonical rows are
+ * included), has no identity row that is fresh or `manual`, and carries no no-match marker
+ * younger than the retry window. A re-check instead re-asks marked rows whatever their age,
+ * staleness or canonical id; `manual` rows are never asked.
+ */
+import type { SqlClient, Statement } from "@effect/sql"
+import { Option } from "effect"
+import type { CatalogTables } from "./CatalogSchema.js"
+import type { Partition, Recheck } from "./ConsumerConfig.js"
+import type { Cohort } from "./domain/Totals.js"
+
+export interface SelectionRules {
+  readonly staleThresholdDays: number
+  readonly unresolvedRetryDays: number
+  readonly includeNullCanonical: boolean
+  readonly partition: Option.Option<Partition>
+}
+
+export const makeSelectionSql = (sql: SqlClient.SqlClient, t: CatalogTables) => {
+  const daysAgo = (days: number) => sql`now() - make_interval(days => ${days}::int)`
+
+  /** A V/A compilation: a `Z` shelf code (NULL letters are not one), or credited tracks. */
+  const isVa = sql`(COALESCE(l.code_volume_letters, '') LIKE 'Z%'
+    OR EXISTS (SELECT 1 FROM ${t.trackArtists} cta WHERE cta.library_id = l.id))`
+
+  const inCohort = (cohort: Cohort) => (cohort === "va" ? isVa : sql`NOT ${isVa}`)
+
+  const inPartition = (partition: Option.Option<Partition>) =>
+    Option.match(partition, {
+      onNone: () => sql`TRUE`,
+      onSome: ({ count, index }) => sql`l.id % ${count} = ${index}`
+    })
+
+  /** Rows that can ever be sent: they have an artist name, and a canonical id unless told otherwise. */
+  const selectable = (rules: SelectionRules) =>
+    rules.includeNullCanonical
+      ? sql`l.artist_name IS NOT NULL`
+      : sql`l.artist_name IS NOT NULL AND l.canonical_entity_id IS NOT NULL`
+
+  const identityIsManual = sql`li.method = 'manual'`
+  const identityIsFresh = (rules: SelectionRules) =>
+    sql`li.last_verified_at >= ${daysAgo(rules.staleThresholdDays)}`
+
+  /** A marker still inside the retry window: LML said "nothing found" too recently to ask again. */
+  const markerWaits = (rules: SelectionRules) =>
+    sql`l.unresolved_attempted_at >= ${daysAgo(rules.unresolvedRetryDays)}`
+
+  /**
+   * `afterId` repeats the keyset bound inside the anti-join, so the planner can start the
+   * identity probe there rather than at the first library.
+   */
+  const identityHolds = (afterId: number, condition: Statement.Fragment) =>
+    sql`EXISTS (
+      SELECT 1 FROM ${t.identity} li
+      WHERE li.library_id = l.id AND li.library_id > ${afterId} AND (${condition}))`
+
+  const due = (rules: SelectionRules, recheck: Recheck, afterId: number) =>
+    recheck === "off"
+      ? sql`${selectable(rules)}
+        AND NOT ${identityHolds(afterId, sql`${identityIsFresh(rules)} OR ${identityIsManual}`)}
+        AND (l.unresolved_attempted_at IS NULL
+             OR l.unresolved_attempted_at < ${daysAgo(rules.unresolvedRetryDays)})`
+      : sql`l.artist_name IS NOT NULL
+        AND l.unresolved_attempted_at IS NOT NULL
+        AND NOT ${identityHolds(afterId, identityIsManual)}`
+
+  /** The cohorts a run resolves: a V/A re-check leaves the others alone. */
+  const cohortsFor = (recheck: Recheck): ReadonlyArray<Cohort> =>
+    recheck === "va" ? ["va"] : ["va", "non_va"]
+
+  return {
+    isVa,
+    inCohort,
+    inPartition,
+    selectable,
+    identityIsManual,
+    identityIsFresh,
+    markerWaits,
+    due,
+    cohortsFor
+  } as const
+}
