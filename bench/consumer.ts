@@ -1,26 +1,32 @@
 /**
  * One run of the real CLI (`node dist/cli.mjs run`) as a separate process, timed, with its
- * Totals checked: a run that did not process exactly the seeded libraries, cleanly, is an error,
+ * Totals checked: a run that did not process exactly the libraries due, cleanly, is an error,
  * never a number in the table.
  */
-import { Schema } from "effect"
+import { Effect, Schema } from "effect"
 import type { WriteMode } from "../src/ConsumerConfig.js"
 import { ERROR_BUCKETS } from "../src/domain/Totals.js"
+import { LINK_METHOD } from "../src/VerdictWriter/TrackLinks.js"
 import { postgresCpuSeconds, processCpuSeconds } from "./cpu.js"
-import { countRows, DATABASE_URL } from "./db.js"
+import { DATABASE_URL, withSql } from "./db.js"
 import { runTimed } from "./processes.js"
 
 export interface ConsumerRunConfig {
   readonly label: string
   readonly schema: string
-  /** Libraries seeded in `schema`; the run must scan exactly these. */
+  /** Libraries due in `schema`; the run must scan exactly these. */
   readonly n: number
+  /** Of those, the V/A compilations: the run must scan exactly these in its V/A cohort. */
+  readonly vaRows: number
   readonly lmlUrl: string
   /** The simulator's pid, to charge its CPU time to this run. */
   readonly simulatorPid: number
   readonly writeMode: WriteMode
   readonly concurrency: number
   readonly batchSize: number
+  readonly vaBatchSize: number
+  /** `INCLUDE_NULL_CANONICAL=true`: NULL-canonical rows are due too. */
+  readonly includeNullCanonical: boolean
   readonly latencyMs: number
 }
 
@@ -35,27 +41,45 @@ export interface ConsumerRun {
 }
 
 /**
- * The part of the CLI's Totals report the bench checks. `rows_skipped` is read as a record so
- * that a bucket added later still counts towards the balance; other keys pass unchecked.
+ * The part of the CLI's Totals report the bench checks, for the whole run and for each cohort
+ * alike. `rows_skipped` is read as a record so that a bucket added later still counts towards
+ * the balance; other keys pass unchecked.
  */
 const Count = Schema.NonNegativeInt
-const RunTotals = Schema.Struct({
+const totalsFields = {
   scanned: Count,
   rows_resolved: Count,
+  rows_resolved_compilation: Count,
   rows_unresolved: Count,
   rows_skipped: Schema.Record({ key: Schema.String, value: Count }),
   source_rows_skipped_null_confidence: Count,
+  compilation_track_rows_written: Count,
+  compilation_track_position_rows_written: Count,
+  compilation_track_rows_skipped_unchanged: Count,
+  compilation_track_rows_skipped_librarian: Count,
+  compilation_track_rows_skipped_no_catalog_artist: Count,
+  compilation_track_rows_skipped_no_cta_match: Count,
+  compilation_track_position_rows_skipped_ambiguous: Count,
   lml_total_calls: Count,
   /** Calls that repeated a failed one, included in `lml_total_calls` (absent before retries existed). */
   lml_retries: Schema.optional(Count),
   lml_total_latency_ms: Count
+}
+const CohortTotals = Schema.Struct(totalsFields)
+export type CohortTotals = typeof CohortTotals.Type
+const RunTotals = Schema.Struct({
+  ...totalsFields,
+  cohorts: Schema.Struct({ va: CohortTotals, non_va: CohortTotals })
 })
 export type RunTotals = typeof RunTotals.Type
 const decodeTotals = Schema.decodeUnknownSync(Schema.parseJson(RunTotals))
 
-const skipped = (totals: RunTotals, bucket: string): number => totals.rows_skipped[bucket] ?? 0
-const skippedSum = (totals: RunTotals): number =>
+const skipped = (totals: CohortTotals, bucket: string): number => totals.rows_skipped[bucket] ?? 0
+const skippedSum = (totals: CohortTotals): number =>
   Object.values(totals.rows_skipped).reduce((sum, n) => sum + n, 0)
+const isBalanced = (totals: CohortTotals): boolean =>
+  totals.scanned ===
+  totals.rows_resolved + totals.rows_resolved_compilation + totals.rows_unresolved + skippedSum(totals)
 
 /** Settings that would change what the run does; the bench sets what it wants and clears the rest. */
 const CONSUMER_ENV = [
@@ -67,11 +91,19 @@ const CONSUMER_ENV = [
   "LML_API_KEY",
   "LML_TIMEOUT_MS",
   "STALE_THRESHOLD_DAYS",
+  "UNRESOLVED_RETRY_DAYS",
+  "INCLUDE_NULL_CANONICAL",
+  "RECHECK",
+  "VA_BATCH_SIZE",
   "PARTITION_INDEX",
   "PARTITION_COUNT",
+  "JOB_COMPLETION_INDEX",
   "DRY_RUN",
   "THROTTLE_MS",
-  "LML_RATE_PER_MIN"
+  "LML_RATE_PER_MIN",
+  "LML_MAX_RETRIES",
+  "LML_RETRY_BASE_MS",
+  "LML_MAX_CONSECUTIVE_FAILED_BATCHES"
 ]
 
 const consumerEnv = (config: ConsumerRunConfig): NodeJS.ProcessEnv => {
@@ -83,6 +115,8 @@ const consumerEnv = (config: ConsumerRunConfig): NodeJS.ProcessEnv => {
     LIBRARY_METADATA_URL: config.lmlUrl,
     WXYC_SCHEMA_NAME: config.schema,
     BATCH_SIZE: String(config.batchSize),
+    VA_BATCH_SIZE: String(config.vaBatchSize),
+    ...(config.includeNullCanonical ? { INCLUDE_NULL_CANONICAL: "true" } : {}),
     WRITE_MODE: config.writeMode,
     LML_CONCURRENCY: String(config.concurrency),
     LOG_LEVEL: "warning",
@@ -90,8 +124,11 @@ const consumerEnv = (config: ConsumerRunConfig): NodeJS.ProcessEnv => {
   }
 }
 
-export const expectedCalls = (config: Pick<ConsumerRunConfig, "n" | "batchSize">): number =>
-  Math.ceil(config.n / config.batchSize)
+/** One call per batch: the V/A cohort in batches of `vaBatchSize`, the rest in batches of `batchSize`. */
+export const expectedCalls = (
+  config: Pick<ConsumerRunConfig, "n" | "vaRows" | "batchSize" | "vaBatchSize">
+): number =>
+  Math.ceil(config.vaRows / config.vaBatchSize) + Math.ceil((config.n - config.vaRows) / config.batchSize)
 
 /** Generous, but bounded: a stuck run fails the bench instead of hanging it. */
 const timeoutMs = (config: ConsumerRunConfig): number =>
@@ -103,7 +140,38 @@ const check = (config: ConsumerRunConfig, condition: boolean, what: string): voi
   if (!condition) throw new Error(`${config.label}: ${what}`)
 }
 
+/** What a run's writes can be checked against: counted before and after it. */
+interface StoredRows {
+  readonly identities: number
+  /** `compilation_track_artist` rows this job has linked. */
+  readonly linkedTracks: number
+}
+
+const storedRows = (schema: string): Promise<StoredRows> =>
+  withSql((sql) =>
+    Effect.map(
+      sql<StoredRows>`SELECT
+          (SELECT count(*)::int FROM ${sql(`${schema}.library_identity`)}) AS identities,
+          (SELECT count(*)::int FROM ${sql(`${schema}.compilation_track_artist`)}
+            WHERE track_artist_link_method = ${LINK_METHOD}) AS "linkedTracks"`,
+      (rows) => rows[0] ?? { identities: 0, linkedTracks: 0 }
+    )
+  )
+
+/** The invariant and the error buckets, for the whole run or one cohort. */
+const checkBalance = (config: ConsumerRunConfig, part: string, totals: CohortTotals, shown: string) => {
+  check(
+    config,
+    isBalanced(totals),
+    `${part}: Totals do not balance (scanned != resolved + resolved_compilation + unresolved + Σ skipped): ${shown}`
+  )
+  const inError = ERROR_BUCKETS.reduce((sum, bucket) => sum + skipped(totals, bucket), 0)
+  check(config, inError === 0, `${part}: libraries in error buckets: ${shown}`)
+  check(config, skipped(totals, "manual_override") === 0, `${part}: unexpected manual overrides: ${shown}`)
+}
+
 export const runConsumer = async (config: ConsumerRunConfig): Promise<ConsumerRun> => {
+  const before = await storedRows(config.schema)
   const simulatorBefore = processCpuSeconds(config.simulatorPid)
   const postgresBefore = postgresCpuSeconds()
   const run = await runTimed({
@@ -129,25 +197,33 @@ export const runConsumer = async (config: ConsumerRunConfig): Promise<ConsumerRu
     )
   }
   const shown = JSON.stringify(totals)
+  const { va, non_va: nonVa } = totals.cohorts
   check(config, totals.scanned === config.n, `scanned ${totals.scanned}, expected ${config.n}: ${shown}`)
   check(
     config,
-    totals.scanned === totals.rows_resolved + totals.rows_unresolved + skippedSum(totals),
-    `Totals do not balance (scanned != resolved + unresolved + Σ skipped): ${shown}`
+    va.scanned === config.vaRows && va.scanned + nonVa.scanned === totals.scanned,
+    `cohorts scanned ${va.scanned} V/A + ${nonVa.scanned} others, expected ${config.vaRows} V/A of ${config.n}: ${shown}`
   )
-  const inError = ERROR_BUCKETS.reduce((sum, bucket) => sum + skipped(totals, bucket), 0)
-  check(config, inError === 0, `libraries in error buckets: ${shown}`)
-  check(config, skipped(totals, "manual_override") === 0, `unexpected manual overrides: ${shown}`)
+  checkBalance(config, "run", totals, shown)
+  checkBalance(config, "V/A cohort", va, shown)
+  checkBalance(config, "non-V/A cohort", nonVa, shown)
   check(
     config,
     totals.lml_total_calls === expectedCalls(config) + (totals.lml_retries ?? 0),
     `${totals.lml_total_calls} LML calls, expected ${expectedCalls(config)} plus ${totals.lml_retries ?? 0} retries`
   )
-  const stored = await countRows(`${config.schema}.library_identity`)
+  const after = await storedRows(config.schema)
   check(
     config,
-    stored === totals.rows_resolved,
-    `${stored} identity rows stored, ${totals.rows_resolved} reported`
+    after.identities - before.identities === totals.rows_resolved,
+    `${after.identities - before.identities} identity rows added, ${totals.rows_resolved} reported: ` +
+      "a run on a freshly seeded catalog adds one per resolved library, a run with nothing due adds none"
+  )
+  check(
+    config,
+    after.linkedTracks - before.linkedTracks === totals.compilation_track_rows_written,
+    `${after.linkedTracks - before.linkedTracks} track rows newly linked (${LINK_METHOD}), ` +
+      `${totals.compilation_track_rows_written} reported written`
   )
   const delta = (before: number | undefined, after: number | undefined) =>
     before === undefined || after === undefined ? undefined : after - before

@@ -21,14 +21,5 @@ export const withSql = <A, E>(f: (sql: SqlClient.SqlClient) => Effect.Effect<A, 
     )
   )
 
-/** Exact row count of one table. */
-export const countRows = (table: string): Promise<number> =>
-  withSql((sql) =>
-    Effect.map(
-      sql<{ readonly n: number }>`SELECT count(*)::int AS n FROM ${sql(table)}`,
-      (rows) => rows[0]?.n ?? 0
-    )
-  )
-
 export const dropSchema = (schema: string): Promise<void> =>
   withSql((sql) => Effect.asVoid(sql`DROP SCHEMA IF EXISTS ${sql(schema)} CASCADE`))

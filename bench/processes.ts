@@ -128,12 +128,28 @@ export interface Simulator {
   stop(): Promise<void>
 }
 
+export interface SimulatorSettings {
+  /** Added to every request. */
+  readonly latencyMs: number
+  /**
+   * The `tracks_contract_version` it answers with: `null`, as production sends today, or `1`,
+   * with which the CLI writes the credits it is sent.
+   */
+  readonly tracksContractVersion: 1 | null
+}
+
 /** Starts `dist/src/simulator/main.js` and waits for the line announcing its URL. */
-export const startSimulator = (latencyMs: number): Promise<Simulator> =>
+export const startSimulator = (settings: SimulatorSettings): Promise<Simulator> =>
   new Promise<Simulator>((resolve, reject) => {
     const child = track(
       spawn(process.execPath, ["dist/src/simulator/main.js"], {
-        env: { ...process.env, LML_SIM_PORT: "0", LML_SIM_LATENCY_MS: String(latencyMs) },
+        // Always set, so that a value in the bench's own environment cannot leak into a scenario.
+        env: {
+          ...process.env,
+          LML_SIM_PORT: "0",
+          LML_SIM_LATENCY_MS: String(settings.latencyMs),
+          LML_SIM_TRACKS_CONTRACT_VERSION: String(settings.tracksContractVersion)
+        },
         stdio: ["ignore", "pipe", "pipe"],
         detached: true
       })

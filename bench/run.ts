@@ -12,7 +12,8 @@ import { killAllChildren } from "./processes.js"
 import { renderReport } from "./report.js"
 import { runBench, type ScenarioName, SCENARIOS } from "./scenarios.js"
 
-const USAGE = "usage: tsx bench/run.ts [--only W1,Floor,W2,W3] [--scale <factor>] [--out <file>] [--keep]"
+const USAGE =
+  "usage: tsx bench/run.ts [--only W1,Floor,W2,W3,Coverage] [--scale <factor>] [--out <file>] [--keep]"
 
 /** A bad flag: reported with the usage line, without a stack trace. */
 class UsageError extends Error {}

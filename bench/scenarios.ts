@@ -1,21 +1,24 @@
 /**
  * The scenarios of the benchmark and their targets. Runs happen in an order that shares
- * simulators and seeded catalogs (one simulator per added-latency setting); rows come out in
- * the order of the issue: startup, W1, Floor, W2, W3.
+ * simulators and seeded catalogs (one simulator per simulator setting); rows come out in the
+ * order of the issues: startup, W1, Floor, W2, W3, Coverage.
  */
-import type { WriteMode } from "../src/ConsumerConfig.js"
+import { ConsumerConfig, type WriteMode } from "../src/ConsumerConfig.js"
 import { type ConsumerRun, runConsumer } from "./consumer.js"
+import { type CoverageResult, runCoverage } from "./coverage.js"
 import { dropSchema } from "./db.js"
 import { compareWithApp, type FloorResult, measureFloor } from "./floor.js"
-import { type Simulator, startSimulator } from "./processes.js"
+import { type Simulator, type SimulatorSettings, startSimulator } from "./processes.js"
 import { formatRatio, formatSeconds, type Outcome, type TableRow } from "./report.js"
 import { seedCatalog } from "./seed.js"
 
-export const SCENARIOS = ["W1", "Floor", "W2", "W3"] as const
+export const SCENARIOS = ["W1", "Floor", "W2", "W3", "Coverage"] as const
 export type ScenarioName = (typeof SCENARIOS)[number]
 
-export const SIZES = { W1: 100_000, W2: 20_000, W3: 1_000_000 } as const
+export const SIZES = { W1: 100_000, W2: 20_000, W3: 1_000_000, Coverage: 100_000 } as const
 export const BATCH_SIZE = 500
+/** The CLI's own default, set explicitly so that the expected call count cannot drift from it. */
+export const VA_BATCH_SIZE = ConsumerConfig.defaults.vaBatchSize
 export const W2_LATENCY_MS = 200
 export const W2_CONCURRENCIES = [1, 4] as const
 const STARTUP_RUNS = 3
@@ -28,7 +31,11 @@ export const TARGETS = {
   /** W2: wall time at most this many times the ideal. */
   w2Slack: 1.1,
   /** W3: peak RSS at most this many times W1 default's. */
-  w3Rss: 1.25
+  w3Rss: 1.25,
+  /** Coverage: the first run's libraries/s at least this share of W1 default's. */
+  coverageThroughput: 0.5,
+  /** Coverage: the second run (nothing due) under this many seconds of wall time. */
+  coverageSecondRunS: 2
 } as const
 
 export interface BenchOptions {
@@ -61,13 +68,31 @@ const outcome = (passed: boolean): Outcome => (passed ? "PASS" : "MISS")
 const perSecond = (n: number, ms: number) => (n === 0 ? undefined : n / seconds(ms))
 const cpu = (value: number | undefined) => (value === undefined ? "n/a" : `${value.toFixed(1)} s`)
 
-const withSimulator = async <A>(latencyMs: number, f: (simulator: Simulator) => Promise<A>): Promise<A> => {
-  const simulator = await startSimulator(latencyMs)
+const withSimulator = async <A>(
+  settings: SimulatorSettings,
+  f: (simulator: Simulator) => Promise<A>
+): Promise<A> => {
+  const simulator = await startSimulator(settings)
   try {
     return await f(simulator)
   } finally {
     await simulator.stop()
   }
+}
+
+/** The V/A cohort and the track links, for a run that had any. */
+const describeVa = (run: ConsumerRun): string => {
+  const va = run.totals.cohorts.va
+  const t = run.totals
+  if (va.scanned === 0 && t.compilation_track_rows_written === 0) return ""
+  return (
+    `; V/A cohort: ${va.scanned} scanned, ${va.rows_resolved_compilation} compilations with credits, ` +
+    `${va.lml_total_calls} LML calls, Σ round trip ${formatSeconds(seconds(va.lml_total_latency_ms))} s; ` +
+    `track rows: ${t.compilation_track_rows_written} linked (${t.compilation_track_position_rows_written} positions filled), ` +
+    `${t.compilation_track_rows_skipped_no_catalog_artist} no catalog artist, ` +
+    `${t.compilation_track_rows_skipped_no_cta_match} no matching row, ` +
+    `${t.compilation_track_rows_skipped_unchanged} unchanged, ${t.compilation_track_rows_skipped_librarian} librarian's`
+  )
 }
 
 /** Where one run's time went, as one line under the table. */
@@ -77,8 +102,10 @@ const describeRun = (run: ConsumerRun): string => {
     `${run.config.label}: ${formatSeconds(seconds(run.wallMs))} s wall; CPU: CLI ${cpu(run.cliCpuS)}, ` +
     `simulated LML ${cpu(run.simulatorCpuS)}, PostgreSQL ${cpu(run.postgresCpuS)}; ` +
     `${t.lml_total_calls} LML calls (${t.lml_retries ?? 0} retries), Σ round trip ${formatSeconds(seconds(t.lml_total_latency_ms))} s; ` +
-    `${t.rows_resolved} resolved, ${t.rows_unresolved} unresolved, ${t.rows_skipped["compilation"] ?? 0} compilation, ` +
-    `${t.source_rows_skipped_null_confidence} null-confidence source entries skipped`
+    `${t.rows_resolved} resolved, ${t.rows_resolved_compilation} compilations with credits, ` +
+    `${t.rows_unresolved} unresolved, ${t.rows_skipped["compilation"] ?? 0} compilation, ` +
+    `${t.source_rows_skipped_null_confidence} null-confidence source entries skipped` +
+    describeVa(run)
   )
 }
 
@@ -91,15 +118,23 @@ export const runBench = async (options: BenchOptions): Promise<BenchResult> => {
     if (!options.keep) await dropSchema(schema)
   }
 
+  /** What W1, W2, W3 and the startup run share: no V/A rows, canonicalised rows only. */
+  const w1Settings = {
+    vaRows: 0,
+    batchSize: BATCH_SIZE,
+    vaBatchSize: VA_BATCH_SIZE,
+    includeNullCanonical: false
+  } as const
+
   const runSeeded = async (simulator: Simulator, spec: RunSpec): Promise<ConsumerRun> => {
     log(`${spec.label}: seeding ${spec.n} libraries into ${spec.schema}`)
     await seedCatalog(spec.schema, spec.n)
     log(`${spec.label}: running the CLI`)
     const run = await runConsumer({
       ...spec,
+      ...w1Settings,
       lmlUrl: simulator.url,
-      simulatorPid: simulator.pid,
-      batchSize: BATCH_SIZE
+      simulatorPid: simulator.pid
     })
     log(
       `${spec.label}: ${formatSeconds(seconds(run.wallMs))} s, peak RSS ${megabytes(run.peakRssKb).toFixed(0)} MB`
@@ -123,9 +158,9 @@ export const runBench = async (options: BenchOptions): Promise<BenchResult> => {
       runs.push(
         await runConsumer({
           ...spec,
+          ...w1Settings,
           lmlUrl: simulator.url,
-          simulatorPid: simulator.pid,
-          batchSize: BATCH_SIZE
+          simulatorPid: simulator.pid
         })
       )
     }
@@ -138,46 +173,69 @@ export const runBench = async (options: BenchOptions): Promise<BenchResult> => {
   }
 
   const w1N = sized(SIZES.W1)
-  const zeroLatency = await withSimulator(0, async (simulator) => {
-    const startup = await measureStartup(simulator)
-    const needW1Default = has("W1") || has("Floor") || has("W3")
-    const w1Default = needW1Default
-      ? await runSeeded(simulator, {
-          label: "W1 default",
-          schema: "bench_w1_default",
+  const zeroLatency = await withSimulator(
+    { latencyMs: 0, tracksContractVersion: null },
+    async (simulator) => {
+      const startup = await measureStartup(simulator)
+      const needW1Default = has("W1") || has("Floor") || has("W3") || has("Coverage")
+      const w1Default = needW1Default
+        ? await runSeeded(simulator, {
+            label: "W1 default",
+            schema: "bench_w1_default",
+            n: w1N,
+            writeMode: "batch",
+            concurrency: 1,
+            latencyMs: 0
+          })
+        : undefined
+      let w1PerLibrary: ConsumerRun | undefined
+      if (has("W1")) {
+        w1PerLibrary = await runSeeded(simulator, {
+          label: "W1 per_library",
+          schema: "bench_w1_per_library",
           n: w1N,
+          writeMode: "per_library",
+          concurrency: 1,
+          latencyMs: 0
+        })
+        await release("bench_w1_per_library")
+      }
+      let w3: ConsumerRun | undefined
+      if (has("W3")) {
+        w3 = await runSeeded(simulator, {
+          label: "W3",
+          schema: "bench_w3",
+          n: sized(SIZES.W3),
           writeMode: "batch",
           concurrency: 1,
           latencyMs: 0
         })
-      : undefined
-    let w1PerLibrary: ConsumerRun | undefined
-    if (has("W1")) {
-      w1PerLibrary = await runSeeded(simulator, {
-        label: "W1 per_library",
-        schema: "bench_w1_per_library",
-        n: w1N,
-        writeMode: "per_library",
-        concurrency: 1,
-        latencyMs: 0
-      })
-      await release("bench_w1_per_library")
+        await release("bench_w3")
+      }
+      return { startup, w1Default, w1PerLibrary, w3 }
     }
-    let w3: ConsumerRun | undefined
-    if (has("W3")) {
-      w3 = await runSeeded(simulator, {
-        label: "W3",
-        schema: "bench_w3",
-        n: sized(SIZES.W3),
-        writeMode: "batch",
-        concurrency: 1,
-        latencyMs: 0
-      })
-      await release("bench_w3")
-    }
-    return { startup, w1Default, w1PerLibrary, w3 }
-  })
+  )
   const { startup, w1Default, w1PerLibrary, w3 } = zeroLatency
+
+  // A simulator of its own: LML with per-track credits is another deployment.
+  let coverage: CoverageResult | undefined
+  if (has("Coverage")) {
+    coverage = await withSimulator({ latencyMs: 0, tracksContractVersion: 1 }, (simulator) =>
+      runCoverage(simulator, {
+        schema: "bench_coverage",
+        n: sized(SIZES.Coverage),
+        batchSize: BATCH_SIZE,
+        vaBatchSize: VA_BATCH_SIZE,
+        log
+      })
+    )
+    const { first, second } = coverage
+    log(
+      `Coverage: first run ${formatSeconds(seconds(first.wallMs))} s, peak RSS ${megabytes(first.peakRssKb).toFixed(0)} MB; ` +
+        `second run ${formatSeconds(seconds(second.wallMs))} s`
+    )
+    await release("bench_coverage")
+  }
 
   let floor: FloorResult | undefined
   if (has("Floor") && w1Default !== undefined) {
@@ -196,7 +254,7 @@ export const runBench = async (options: BenchOptions): Promise<BenchResult> => {
 
   const w2Runs: Array<ConsumerRun> = []
   if (has("W2")) {
-    await withSimulator(W2_LATENCY_MS, async (simulator) => {
+    await withSimulator({ latencyMs: W2_LATENCY_MS, tracksContractVersion: null }, async (simulator) => {
       for (const concurrency of W2_CONCURRENCIES) {
         const schema = `bench_w2_c${concurrency}`
         w2Runs.push(
@@ -241,7 +299,7 @@ export const runBench = async (options: BenchOptions): Promise<BenchResult> => {
       rssMb: megabytes(w1Default.peakRssKb),
       ratio:
         speedup === undefined
-          ? "reference for Floor / W3"
+          ? "reference for Floor / W3 / Coverage"
           : `${formatRatio(speedup)}× per_library (≥ ${TARGETS.w1Speedup}×)`,
       outcome: speedup === undefined ? "" : outcome(speedup >= TARGETS.w1Speedup)
     })
@@ -313,6 +371,51 @@ export const runBench = async (options: BenchOptions): Promise<BenchResult> => {
       outcome: outcome(ratio <= TARGETS.w3Rss)
     })
     details.push(describeRun(w3))
+  }
+  if (coverage !== undefined && w1Default !== undefined) {
+    const { catalog, first, second } = coverage
+    const w1PerSecond = w1N / seconds(w1Default.wallMs)
+    const firstPerSecond = catalog.n / seconds(first.wallMs)
+    const throughputRatio = firstPerSecond / w1PerSecond
+    const rssRatio = first.peakRssKb / w1Default.peakRssKb
+    const trackRowsPerSecond = first.totals.compilation_track_rows_written / seconds(first.wallMs)
+    const secondS = seconds(second.wallMs)
+    const vaShare = catalog.n === 0 ? 0 : (100 * catalog.vaRows) / catalog.n
+    const nullShare = catalog.n === 0 ? 0 : (100 * catalog.nullCanonicalRows) / catalog.n
+    rows.push(
+      {
+        scenario: "Coverage",
+        n: catalog.n,
+        mode:
+          `first run: ${nullShare.toFixed(0)}% NULL-canonical, ${vaShare.toFixed(0)}% V/A + tracks; ` +
+          `${Math.round(trackRowsPerSecond).toLocaleString("en-US")} track rows/s`,
+        wallS: seconds(first.wallMs),
+        perSecond: firstPerSecond,
+        rssMb: megabytes(first.peakRssKb),
+        ratio:
+          `libraries/s / W1 ${formatRatio(throughputRatio)}× (≥ ${TARGETS.coverageThroughput}×); ` +
+          `RSS / W1 RSS ${formatRatio(rssRatio)}×`,
+        outcome: outcome(throughputRatio >= TARGETS.coverageThroughput)
+      },
+      {
+        scenario: "Coverage",
+        n: catalog.n,
+        mode: "second run: nothing due",
+        wallS: secondS,
+        perSecond: undefined,
+        rssMb: megabytes(second.peakRssKb),
+        ratio:
+          `wall ${formatSeconds(secondS)} s (< ${TARGETS.coverageSecondRunS} s), ` +
+          `${second.totals.lml_total_calls} LML calls; startup alone ${formatSeconds(startupS)} s`,
+        outcome: outcome(secondS < TARGETS.coverageSecondRunS)
+      }
+    )
+    details.push(
+      `Coverage seed: ${catalog.n} libraries, ${catalog.nullCanonicalRows} NULL-canonical, ${catalog.vaRows} V/A ` +
+        `with ${catalog.trackRows} credited tracks (positions NULL), ${catalog.artists} catalog artists`
+    )
+    details.push(describeRun(first))
+    details.push(describeRun(second))
   }
   return { rows, details }
 }

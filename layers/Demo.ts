@@ -1,7 +1,9 @@
 /**
  * The zero-config demo's edges: the embedded PostgreSQL (data under `./.data/`, so a second
  * run shows the idempotent rerun) and the simulated LML on a loopback port, reached by the
- * production HTTP client. Everything between them is the production consumer.
+ * production HTTP client. Everything between them is the production consumer. The simulated
+ * LML holds the demo's per-track credits and speaks tracks contract version 1, so the demo's
+ * V/A releases get their tracks linked.
  */
 import { existsSync } from "node:fs"
 import { NodeHttpClient } from "@effect/platform-node"
@@ -9,6 +11,7 @@ import { Config, Duration, Effect, Layer, Option } from "effect"
 import { CatalogSchema } from "../src/CatalogSchema.js"
 import { ConsumerConfig } from "../src/ConsumerConfig.js"
 import { ConsumerLayer } from "../src/ConsumerLayer.js"
+import { demoTrackStore } from "../src/demo/demoTrackStore.js"
 import { CatalogError } from "../src/domain/Errors.js"
 import { bulkResolveUrl } from "../src/domain/LmlWire.js"
 import * as Incidents from "../src/Incidents.js"
@@ -43,7 +46,11 @@ export const DemoDatabaseLive = demoDatabase({ seeded: true })
 
 const SimulatedLml = Layer.unwrapScoped(
   Effect.gen(function* () {
-    const simulator = makeSimulator({ store: makeEntityStore(demoEntities) })
+    const simulator = makeSimulator({
+      store: makeEntityStore(demoEntities),
+      tracks: demoTrackStore(),
+      tracksContractVersion: 1
+    })
     const server = yield* Effect.acquireRelease(
       Effect.promise(() => startSimulatorServer(simulator)),
       (running) => Effect.promise(() => running.close())

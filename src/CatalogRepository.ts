@@ -117,10 +117,11 @@ export class CatalogRepository extends Effect.Service<CatalogRepository>()("Cata
     /** How many rows each cohort will send; a cohort the run skips counts 0. */
     const countPending = (rules: SelectionRules, recheck: Recheck) =>
       sql<{ readonly va: number; readonly non_va: number }>`
-        SELECT count(*) FILTER (WHERE ${select.isVa})::int AS va,
-               count(*) FILTER (WHERE NOT ${select.isVa})::int AS non_va
-        FROM ${t.library} l
-        WHERE ${select.due(rules, recheck, 0)} AND ${select.inPartition(rules.partition)}`.pipe(
+        SELECT count(*) FILTER (WHERE va)::int AS va, count(*) FILTER (WHERE NOT va)::int AS non_va
+        FROM (
+          SELECT ${select.isVa} AS va FROM ${t.library} l
+          WHERE ${select.due(rules, recheck, 0)} AND ${select.inPartition(rules.partition)}
+        ) due`.pipe(
         retryTransient,
         Effect.map(([row]) => {
           const cohorts = select.cohortsFor(recheck)

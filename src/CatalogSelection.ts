@@ -24,9 +24,13 @@ export interface SelectionRules {
 export const makeSelectionSql = (sql: SqlClient.SqlClient, t: CatalogTables) => {
   const daysAgo = (days: number) => sql`now() - make_interval(days => ${days}::int)`
 
-  /** A V/A compilation: a `Z` shelf code (NULL letters are not one), or credited tracks. */
+  /**
+   * A V/A compilation: a `Z` shelf code (NULL letters are not one), or credited tracks. The
+   * credits are looked for with one index probe per row: as an `EXISTS` inside `OR`, the
+   * planner may hash the whole of `compilation_track_artist` instead, once for every page.
+   */
   const isVa = sql`(COALESCE(l.code_volume_letters, '') LIKE 'Z%'
-    OR EXISTS (SELECT 1 FROM ${t.trackArtists} cta WHERE cta.library_id = l.id))`
+    OR (SELECT 1 FROM ${t.trackArtists} cta WHERE cta.library_id = l.id LIMIT 1) IS NOT NULL)`
 
   const inCohort = (cohort: Cohort) => (cohort === "va" ? isVa : sql`NOT ${isVa}`)
 

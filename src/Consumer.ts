@@ -57,6 +57,8 @@ interface CohortEnd {
   readonly breakerOpen: boolean
 }
 
+const notStarted: CohortEnd = { batches: 0, breakerOpen: false }
+
 const toInput = (row: CatalogRow) =>
   new BulkResolveInput({
     library_id: row.id,
@@ -282,7 +284,7 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
               Stream.buffer({ capacity: config.lmlConcurrency }),
               Stream.mapEffect(recordBatch, { concurrency: writeConcurrency }),
               circuitBreaker,
-              Stream.runFoldEffect({ batches: 0, breakerOpen: false } as CohortEnd, (end, { batch, open }) =>
+              Stream.runFoldEffect(notStarted, (end, { batch, open }) =>
                 Effect.as(addBatch(batch), { batches: end.batches + 1, breakerOpen: end.breakerOpen || open })
               )
             )

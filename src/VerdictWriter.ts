@@ -50,13 +50,6 @@ const nothingWritten = (mode: WriteMode): WriteOutcome => ({
   mode
 })
 
-const combineOutcomes = (a: WriteOutcome, b: WriteOutcome): WriteOutcome => ({
-  written: new Set([...a.written, ...b.written]),
-  failed: [...a.failed, ...b.failed],
-  tracks: Totals.combineTracks(a.tracks, b.tracks),
-  mode: b.mode
-})
-
 /** The verdicts' statements' inputs, sorted by what each statement needs. */
 const partition = (verdicts: ReadonlyArray<Writable>) => ({
   resolutions: verdicts.flatMap((v) => (v._tag === "Resolved" ? [v.resolution] : [])),
@@ -123,17 +116,25 @@ export class VerdictWriter extends Effect.Service<VerdictWriter>()("VerdictWrite
         : Effect.void
 
     const writeOneByOne = (verdicts: ReadonlyArray<Writable>) =>
-      Effect.reduce(verdicts, nothingWritten("per_library"), (soFar, verdict) =>
-        Effect.gen(function* () {
+      Effect.gen(function* () {
+        const written = new Set<LibraryId>()
+        const failed: Array<WriteFailure> = []
+        let tracks = Totals.noTracks
+        for (const verdict of verdicts) {
           const outcome = yield* Effect.either(writeAtomically([verdict]))
-          if (Either.isRight(outcome))
-            return combineOutcomes(soFar, { ...outcome.right, mode: "per_library" })
+          if (Either.isRight(outcome)) {
+            for (const id of outcome.right.written) written.add(id)
+            tracks = Totals.combineTracks(tracks, outcome.right.tracks)
+            continue
+          }
           yield* failIfDatabaseLost(outcome.left)
           const failure = { library_id: libraryIdOf(verdict), reason: causeMessage(outcome.left) }
+          failed.push(failure)
           yield* Effect.logError("library write failed").pipe(Effect.annotateLogs(failure))
-          return { ...soFar, failed: [...soFar.failed, failure] }
-        })
-      )
+        }
+        const outcome: WriteOutcome = { written, failed, tracks, mode: "per_library" }
+        return outcome
+      })
 
     const writeBatch = (verdicts: ReadonlyArray<Writable>) =>
       Effect.gen(function* () {

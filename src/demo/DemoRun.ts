@@ -1,9 +1,11 @@
 /**
  * What `npm start` does on a machine with no catalog and no LML: migrate and seed the embedded
- * database on the first run, resolve the demo catalog with the production consumer, and sum up.
- * Every line it prints says it is a demo; its logs carry `demo: true`.
+ * database on the first run, resolve the demo catalog with the production consumer, sum up, and
+ * end with the report `library-identity-consumer status` gives, read with the run's own
+ * selection settings. Every line it prints says it is a demo; its logs carry `demo: true`.
  */
 import { Console, Effect } from "effect"
+import { formatCatalogStatus, readCatalogStatus } from "../CatalogStatus.js"
 import { Consumer } from "../Consumer.js"
 import { migrate } from "../Migrations.js"
 import { seedDemoCatalog } from "./DemoCatalog.js"
@@ -27,5 +29,7 @@ export const demoRun = Effect.gen(function* () {
   const totals = yield* consumer.run
   yield* say(`Totals ${JSON.stringify(totals)}`)
   for (const line of yield* demoSummary) yield* say(line)
+  yield* say("status, as `library-identity-consumer status` reports it:")
+  for (const line of formatCatalogStatus(yield* readCatalogStatus(consumer.settings))) yield* say(`  ${line}`)
   return totals
 }).pipe(Effect.annotateLogs("demo", true))

@@ -1,7 +1,8 @@
 /**
  * What the demo catalog is made of: albums by the artists the simulated LML knows (spelled as
  * a station's catalog would spell them), compilations filed under the names LML treats as V/A,
- * and the parts from which artists LML has never heard of are put together.
+ * the titles of their credited tracks, and the parts from which artists LML has never heard
+ * of are put together.
  */
 
 export interface Discography {
@@ -84,24 +85,95 @@ export const knownArtists: ReadonlyArray<Discography> = [
 export interface Compilation {
   readonly artist: string
   readonly album: string
+  /** The shelf code a station files it under; V/A codes start with `Z`. */
+  readonly code: string
 }
 
 /** Filed under names LML answers as `compilation` without looking anything up. */
 export const compilations: ReadonlyArray<Compilation> = [
-  { artist: "Various Artists", album: "Nigeria 70: The Definitive Story of 1970s Funky Lagos" },
-  { artist: "Various Artists", album: "Éthiopiques, Vol. 4: Ethio Jazz & Musique Instrumentale" },
-  { artist: "Various Artists", album: "Nuggets: Original Artyfacts from the First Psychedelic Era" },
-  { artist: "Various Artists", album: "Anthology of American Folk Music" },
-  { artist: "Various Artists", album: "Brazil Classics 1: Beleza Tropical" },
-  { artist: "Various Artists", album: "Love, Peace & Poetry: Latin American Psychedelic Music" },
-  { artist: "V/A", album: "Pacific Breeze: Japanese City Pop, AOR & Boogie 1976-1986" },
-  { artist: "V/A", album: "Ghana Soundz: Afro-Beat, Funk and Fusion in 70's Ghana" },
-  { artist: "V/A", album: "Sound of Siam: Leftfield Luk Thung, Jazz & Molam" },
-  { artist: "Various", album: "Chicago Soul, Vol. 1" },
-  { artist: "Soundtracks - Film", album: "Paris, Texas (Original Motion Picture Soundtrack)" },
-  { artist: "Soundtracks - Film", album: "Lost in Translation (Original Soundtrack)" },
-  { artist: "Soundtracks - Television", album: "Twin Peaks (Music from the Limited Event Series)" },
-  { artist: "Soundtracks - Television", album: "Cowboy Bebop (Original Soundtrack)" }
+  { artist: "Various Artists", album: "Nigeria 70: The Definitive Story of 1970s Funky Lagos", code: "Z" },
+  { artist: "Various Artists", album: "Éthiopiques, Vol. 4: Ethio Jazz & Musique Instrumentale", code: "Z" },
+  {
+    artist: "Various Artists",
+    album: "Nuggets: Original Artyfacts from the First Psychedelic Era",
+    code: "Z"
+  },
+  { artist: "Various Artists", album: "Anthology of American Folk Music", code: "Z" },
+  { artist: "Various Artists", album: "Brazil Classics 1: Beleza Tropical", code: "Z" },
+  { artist: "Various Artists", album: "Love, Peace & Poetry: Latin American Psychedelic Music", code: "Z" },
+  { artist: "V/A", album: "Pacific Breeze: Japanese City Pop, AOR & Boogie 1976-1986", code: "Z" },
+  { artist: "V/A", album: "Ghana Soundz: Afro-Beat, Funk and Fusion in 70's Ghana", code: "Z" },
+  { artist: "V/A", album: "Sound of Siam: Leftfield Luk Thung, Jazz & Molam", code: "Z" },
+  { artist: "Various", album: "Chicago Soul, Vol. 1", code: "Z" },
+  { artist: "Soundtracks - Film", album: "Paris, Texas (Original Motion Picture Soundtrack)", code: "ZS" },
+  { artist: "Soundtracks - Film", album: "Lost in Translation (Original Soundtrack)", code: "ZS" },
+  {
+    artist: "Soundtracks - Television",
+    album: "Twin Peaks (Music from the Limited Event Series)",
+    code: "ZS"
+  },
+  { artist: "Soundtracks - Television", album: "Cowboy Bebop (Original Soundtrack)", code: "ZS" }
+]
+
+/**
+ * Titles of the compilations' credited tracks. A release takes its titles from here without
+ * repeating one, so its credits stay unique per (artist, title) as the catalog's index demands;
+ * a prime count lets any stride visit every title.
+ */
+export const trackTitles: ReadonlyArray<string> = [
+  "Night Train to Lagos",
+  "Harbour Lights",
+  "Slow Burn",
+  "Paper Moon Over Accra",
+  "Sunday Morning Shuffle",
+  "Blue Nile",
+  "Tell Me Why",
+  "Coastline",
+  "Get Up and Move",
+  "Midnight Ferry",
+  "Dancing in the Rain",
+  "Sweet Water",
+  "Hold On",
+  "Golden Hour",
+  "Ghost Town Blues",
+  "Walk With Me",
+  "Echoes of Home",
+  "Lonely Planet",
+  "Fire in the Hills",
+  "Soft Machine",
+  "Running Late",
+  "Morning Glory",
+  "The Long Way Round",
+  "City Lights",
+  "Summer Rain",
+  "Heartbeat",
+  "Shadow Dance",
+  "Open Road",
+  "Silver Lining",
+  "Come Back Home",
+  "Radio Static",
+  "Wild Horses of the Sahel",
+  "Desert Rose",
+  "Afterglow",
+  "Ocean Drive",
+  "Trouble Man",
+  "Love Is a Stranger",
+  "High Life",
+  "Red Earth",
+  "Falling Star",
+  "Satellite",
+  "Mountain Song",
+  "Broken Glass",
+  "Bright Eyes",
+  "Nowhere Fast",
+  "Sugar Cane",
+  "River of Dreams",
+  "Last Dance",
+  "Velvet Sky",
+  "Homeward",
+  "Lullaby for Tomorrow",
+  "Marimba Song",
+  "Don't Look Back"
 ]
 
 /** Parts of band and personal names that, put together, no entity in LML's store answers to. */

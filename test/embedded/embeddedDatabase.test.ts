@@ -9,14 +9,16 @@ import { expect, layer } from "@effect/vitest"
 import { Effect, Option, Redacted } from "effect"
 import * as EmbeddedDatabase from "../../layers/EmbeddedDatabase.js"
 import { CatalogSchema, catalogTables } from "../../src/CatalogSchema.js"
-import { DEMO_CATALOG_SIZE, demoCatalog, seedDemoCatalog } from "../../src/demo/DemoCatalog.js"
+import { DEMO_CATALOG_SIZE, demoCatalog, hasCredits, seedDemoCatalog } from "../../src/demo/DemoCatalog.js"
 import { formatDemoSummary, readDemoFacts } from "../../src/demo/DemoSummary.js"
+import { demoTrackStore } from "../../src/demo/demoTrackStore.js"
 import * as TotalsOps from "../../src/domain/Totals.js"
 import { migrate } from "../../src/Migrations.js"
 import { RunLock } from "../../src/RunLock.js"
 import { composeResult } from "../../src/simulator/compose.js"
-import { demoEntities, makeEntityStore } from "../../src/simulator/EntityStore.js"
-import { dumpAll } from "../support/catalog.js"
+import { demoEntities, foldName, makeEntityStore } from "../../src/simulator/EntityStore.js"
+import { LINK_METHOD } from "../../src/VerdictWriter/TrackLinks.js"
+import { dumpAll, dumpTrackRows, markedIds } from "../support/catalog.js"
 import { demoSimulator, runConsumer } from "../support/consumer.js"
 
 /** Runs `effect` in a new, migrated schema. */
@@ -34,20 +36,52 @@ const tablesOf = Effect.gen(function* () {
 const libraryRows = Effect.flatMap(
   tablesOf,
   ({ sql, t }) =>
-    sql`SELECT id, artist_name, album_title, canonical_entity_id, legacy_release_id FROM ${t.library} ORDER BY id`
+    sql`SELECT id, artist_name, album_title, canonical_entity_id, legacy_release_id, code_volume_letters
+      FROM ${t.library} ORDER BY id`
 )
 
-/** What the simulated LML will answer for each row the job selects. */
+/** What the simulated LML will answer for each row the job selects; V/A rows ask for their tracks. */
 const expectedVerdicts = () => {
   const store = makeEntityStore(demoEntities)
-  const counts = { scanned: 0, single_artist: 0, unresolved: 0, compilation: 0 }
+  const tracks = demoTrackStore()
+  const counts = { scanned: 0, single_artist: 0, unresolved: 0, compilation: 0, compilation_with_tracks: 0 }
   for (const row of demoCatalog()) {
     if (row.artist_name === null || row.canonical_entity_id === null) continue
     counts.scanned++
-    counts[composeResult(store, { library_id: row.id, artist_name: row.artist_name }).kind]++
+    const va = (row.code_volume_letters ?? "").startsWith("Z") || hasCredits(row.id)
+    const input = {
+      library_id: row.id,
+      artist_name: row.artist_name,
+      legacy_release_id: row.legacy_release_id
+    }
+    const result = composeResult(store, input, va ? tracks : undefined)
+    counts[
+      result.kind === "compilation" && result.tracks_attempted === true
+        ? "compilation_with_tracks"
+        : result.kind
+    ]++
   }
   return counts
 }
+
+/** The catalog's `fold_artist_name`: NFD, combining marks stripped, lower case. */
+const catalogFold = (name: string): string =>
+  name
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+
+/** The track rows this job linked, with the linked artist's name. */
+const backfilledLinks = Effect.flatMap(
+  tablesOf,
+  ({ sql, t }) => sql<{ readonly artist_name: string; readonly linked_to: string }>`
+    SELECT c.artist_name, a.artist_name AS linked_to
+    FROM ${t.trackArtists} c JOIN ${t.artists} a ON a.id = c.track_artist_id
+    WHERE c.track_artist_link_method = ${LINK_METHOD}`
+)
+
+/** What a rerun must leave alone besides the identity tables: track rows and no-match markers. */
+const trackRowsAndMarkers = Effect.all({ tracks: dumpTrackRows, marked: markedIds })
 
 /** A client of its own on `url`, as another process would have. */
 const otherClient = (url: Redacted.Redacted) => PgClient.layer({ url, maxConnections: 1 })
@@ -182,16 +216,40 @@ layer(EmbeddedDatabase.layer(undefined, { maxConnections: 10 }), { timeout: "60 
         Effect.gen(function* () {
           yield* seedDemoCatalog
           const expected = expectedVerdicts()
+          const demoLml = () => demoSimulator({ tracks: demoTrackStore(), tracksContractVersion: 1 })
           const startedAt = performance.now()
-          const totals = yield* runConsumer(demoSimulator())
+          const totals = yield* runConsumer(demoLml())
           const elapsedMs = performance.now() - startedAt
           expect(totals).toMatchObject({
             scanned: expected.scanned,
             rows_resolved: expected.single_artist,
+            rows_resolved_compilation: expected.compilation_with_tracks,
             rows_unresolved: expected.unresolved,
             rows_skipped: { compilation: expected.compilation }
           })
           expect(TotalsOps.errorCount(totals)).toBe(0)
+          expect(totals.rows_resolved_compilation).toBeGreaterThan(200)
+          // Every way a credit can fare shows in the demo, linking most of all.
+          expect(totals.compilation_track_rows_written).toBeGreaterThan(1000)
+          expect(totals.compilation_track_position_rows_written).toBeGreaterThan(0)
+          expect(totals.compilation_track_rows_skipped_librarian).toBeGreaterThan(0)
+          expect(totals.compilation_track_rows_skipped_no_catalog_artist).toBeGreaterThan(0)
+          expect(totals.compilation_track_rows_skipped_no_cta_match).toBeGreaterThan(0)
+          expect(totals.compilation_track_position_rows_skipped_ambiguous).toBeGreaterThan(0)
+          expect(totals.compilation_track_rows_skipped_unchanged).toBe(0)
+          expect(totals.cohorts.va.rows_resolved).toBe(0)
+          expect(totals.cohorts.non_va.compilation_track_rows_written).toBe(0)
+
+          // Each link is to the catalog artist whose folded name is the credit's LML entity's.
+          const store = makeEntityStore(demoEntities)
+          const links = yield* backfilledLinks
+          expect(links).toHaveLength(totals.compilation_track_rows_written)
+          for (const link of links) {
+            const entity = store.find(link.artist_name)
+            expect(entity, link.artist_name).toBeDefined()
+            expect(catalogFold(link.linked_to)).toBe(catalogFold(entity!.name))
+            expect(foldName(link.linked_to)).toBe(foldName(link.artist_name))
+          }
 
           const facts = yield* readDemoFacts
           expect(facts.releases).toBe(DEMO_CATALOG_SIZE)
@@ -218,16 +276,16 @@ layer(EmbeddedDatabase.layer(undefined, { maxConnections: 10 }), { timeout: "60 
             ].join("\n")
           )
 
-          const before = yield* dumpAll
-          const rerun = yield* runConsumer(demoSimulator())
-          // Only what has nowhere to be recorded is asked about again.
-          expect(rerun).toMatchObject({
-            scanned: expected.unresolved + expected.compilation,
-            rows_resolved: 0,
-            rows_unresolved: expected.unresolved,
-            rows_skipped: { compilation: expected.compilation }
-          })
-          expect(yield* dumpAll).toEqual(before)
+          // Every row LML answered carries an identity or a no-match marker, so nothing is due.
+          const before = { ...(yield* dumpAll), ...(yield* trackRowsAndMarkers) }
+          expect(before.marked).toHaveLength(
+            expected.unresolved + expected.compilation + expected.compilation_with_tracks
+          )
+          const lml = demoLml()
+          const rerun = yield* runConsumer(lml)
+          expect(rerun).toMatchObject({ scanned: 0, lml_total_calls: 0, compilation_track_rows_written: 0 })
+          expect(lml.requestCount).toBe(0)
+          expect({ ...(yield* dumpAll), ...(yield* trackRowsAndMarkers) }).toEqual(before)
         })
       )
     )
