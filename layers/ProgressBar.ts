@@ -16,7 +16,7 @@ export const layer = Layer.succeed(Progress, {
     const filled = Math.round((p.percent / 100) * WIDTH)
     const eta = p.eta_s === null ? "?" : `${p.eta_s}s`
     return draw(
-      `[${"#".repeat(filled)}${".".repeat(WIDTH - filled)}] ${p.percent}% ${p.done}/${p.total}` +
+      `${p.cohort === "va" ? "V/A  " : "other"} [${"#".repeat(filled)}${".".repeat(WIDTH - filled)}] ${p.percent}% ${p.done}/${p.total}` +
         ` ${p.rows_per_s}/s ETA ${eta} · resolved ${p.resolved} · errors ${p.errors}`
     )
   },

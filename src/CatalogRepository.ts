@@ -83,7 +83,7 @@ export class CatalogRepository extends Effect.Service<CatalogRepository>()("Cata
 
     const pendingFilter = (selection: Selection, afterId: number) =>
       sql`${select.due(selection, selection.recheck, afterId)}
-        AND ${select.inCohort(selection.cohort)}
+        AND ${select.inCohort(selection.cohort, afterId)}
         AND ${select.inPartition(selection.partition)}`
 
     const findPage = (selection: Selection) =>

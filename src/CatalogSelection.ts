@@ -32,7 +32,17 @@ export const makeSelectionSql = (sql: SqlClient.SqlClient, t: CatalogTables) => 
   const isVa = sql`(COALESCE(l.code_volume_letters, '') LIKE 'Z%'
     OR (SELECT 1 FROM ${t.trackArtists} cta WHERE cta.library_id = l.id LIMIT 1) IS NOT NULL)`
 
-  const inCohort = (cohort: Cohort) => (cohort === "va" ? isVa : sql`NOT ${isVa}`)
+  /**
+   * The rows of one cohort, for a page after `afterId`. The other cohort is the complement of
+   * `isVa`, written as an anti-join the planner estimates well (so it keeps reading the page in
+   * id order rather than sorting every row after the cursor) and bounded by the cursor too.
+   */
+  const inCohort = (cohort: Cohort, afterId: number) =>
+    cohort === "va"
+      ? isVa
+      : sql`COALESCE(l.code_volume_letters, '') NOT LIKE 'Z%'
+        AND NOT EXISTS (
+          SELECT 1 FROM ${t.trackArtists} cta WHERE cta.library_id = l.id AND cta.library_id > ${afterId})`
 
   const inPartition = (partition: Option.Option<Partition>) =>
     Option.match(partition, {

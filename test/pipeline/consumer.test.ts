@@ -13,6 +13,7 @@ import {
   dumpAll,
   dumpIdentity,
   dumpSources,
+  mixedCatalog,
   seedArtists,
   seedLibrary,
   withTables
@@ -23,16 +24,6 @@ import { singleArtist } from "../support/wire.js"
 
 const inFreshSchema = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   effect.pipe(Effect.provide(TestDatabase.layer("pipe")))
-
-/** Six rows: three resolvable, one V/A, one unknown, one resolvable through case drift. */
-const mixedCatalog = [
-  { id: 1, artist_name: "Stereolab" },
-  { id: 2, artist_name: "Various Artists" },
-  { id: 3, artist_name: "Nobody Artist" },
-  { id: 4, artist_name: "Juana Molina" },
-  { id: 5, artist_name: "JUANA MOLINA" },
-  { id: 6, artist_name: "Sleater & Kinney" }
-]
 
 describe("consumer pipeline", () => {
   it.effect("writes single-artist verdicts and counts the other kinds", () =>

@@ -20,6 +20,19 @@ const tables = Effect.gen(function* () {
   return { sql, t: catalogTables(sql, name) }
 })
 
+/**
+ * Six rows the demo simulator answers: three artists it knows (4 and 5 the same one, 5 through
+ * case drift), one named like a compilation, one it has never heard of, one through `&` drift.
+ */
+export const mixedCatalog: ReadonlyArray<SeedRow> = [
+  { id: 1, artist_name: "Stereolab" },
+  { id: 2, artist_name: "Various Artists" },
+  { id: 3, artist_name: "Nobody Artist" },
+  { id: 4, artist_name: "Juana Molina" },
+  { id: 5, artist_name: "JUANA MOLINA" },
+  { id: 6, artist_name: "Sleater & Kinney" }
+]
+
 /** The `legacy_release_id` `seedLibrary` gives row `id` unless told otherwise. */
 export const legacyReleaseId = (id: number) => 100_000 + id
 
