@@ -44,4 +44,8 @@ echo "container-smoke: dry run report $report"
 node -e 'const r = JSON.parse(process.argv[1]); if (r.scanned !== 50 || !("would_resolve" in r)) process.exit(1)' "$report"
 written="$(psql "$database_url" -tAc "SELECT count(*) FROM \"$schema\".library_identity")"
 [ "$written" = "0" ] || { echo "container-smoke: the dry run wrote $written rows"; exit 1; }
+# A dry run marks nothing either, so all 50 are still due; status needs no LML.
+status="$(LIBRARY_METADATA_URL= node dist/cli.mjs status 2>/dev/null)"
+echo "container-smoke: status $status"
+node -e 'const s = JSON.parse(process.argv[1]); if (s.due_now.non_va !== 50) process.exit(1)' "$status"
 echo "container-smoke: ok"
