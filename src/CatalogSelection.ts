@@ -22,7 +22,8 @@ export interface SelectionRules {
 }
 
 export const makeSelectionSql = (sql: SqlClient.SqlClient, t: CatalogTables) => {
-  const daysAgo = (days: number) => sql`now() - make_interval(days => ${days}::int)`
+  // Days of 24 hours: a calendar day in the session's time zone is 23 or 25 hours around a DST switch.
+  const daysAgo = (days: number) => sql`now() - make_interval(hours => 24 * ${days}::int)`
 
   /**
    * A V/A compilation: a `Z` shelf code (NULL letters are not one), or credited tracks. The

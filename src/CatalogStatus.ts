@@ -1,6 +1,6 @@
 /**
- * "How much of the catalog has an identity, and what is waiting?": one read of the catalog with
- * the settings a run would use, built from the same selection fragments, so that `due_now` is
+ * "How much of the catalog has an identity, and what is waiting?": one consistent read of the
+ * catalog with the settings a run would use, built from the same selection fragments, so that `due_now` is
  * what the next run selects. It writes nothing and needs no LML.
  *
  * Five of its counts split the catalog, each row in the first that applies:
@@ -67,43 +67,50 @@ export const readCatalogStatus = (
     const select = makeSelectionSql(sql, t)
     const inPartition = select.inPartition(rules.partition)
 
-    const [counts] = yield* sql<Counts>`
-      SELECT count(*)::int AS catalog_rows,
-        count(*) FILTER (WHERE bucket = 'no_artist_name')::int AS no_artist_name,
-        count(*) FILTER (WHERE bucket = 'null_canonical_excluded')::int AS null_canonical_excluded,
-        count(*) FILTER (WHERE bucket = 'manual')::int AS manual,
-        count(*) FILTER (WHERE bucket = 'fresh')::int AS fresh,
-        count(*) FILTER (WHERE bucket = 'waiting')::int AS waiting_on_marker,
-        count(*) FILTER (WHERE bucket = 'due' AND va)::int AS due_va,
-        count(*) FILTER (WHERE bucket = 'due' AND NOT va)::int AS due_non_va,
-        count(*) FILTER (WHERE bucket IN ('waiting', 'due') AND has_identity)::int AS stale,
-        count(*) FILTER (WHERE va)::int AS va_rows
-      FROM (
-        SELECT ${select.isVa} AS va,
-          li.library_id IS NOT NULL AS has_identity,
-          CASE WHEN l.artist_name IS NULL THEN 'no_artist_name'
-               WHEN NOT (${select.selectable(rules)}) THEN 'null_canonical_excluded'
-               WHEN ${select.identityIsManual} THEN 'manual'
-               WHEN ${select.identityIsFresh(rules)} THEN 'fresh'
-               WHEN ${select.markerWaits(rules)} THEN 'waiting'
-               ELSE 'due' END AS bucket
-        FROM ${t.library} l LEFT JOIN ${t.identity} li ON li.library_id = l.id
-        WHERE ${inPartition}
-      ) rows`
-    const methods = yield* sql<Tally>`
-      SELECT li.method AS key, count(*)::int AS n
-      FROM ${t.identity} li JOIN ${t.library} l ON l.id = li.library_id
-      WHERE ${inPartition}
-      GROUP BY li.method ORDER BY n DESC, key`
-    const [tracks] = yield* sql<{ readonly track_rows: number }>`
-      SELECT count(*)::int AS track_rows
-      FROM ${t.trackArtists} cta JOIN ${t.library} l ON l.id = cta.library_id
-      WHERE ${inPartition}`
-    const links = yield* sql<Tally>`
-      SELECT COALESCE(cta.track_artist_link_method, ${UNSPECIFIED_METHOD}) AS key, count(*)::int AS n
-      FROM ${t.trackArtists} cta JOIN ${t.library} l ON l.id = cta.library_id
-      WHERE cta.track_artist_id IS NOT NULL AND ${inPartition}
-      GROUP BY 1 ORDER BY n DESC, key`
+    // One snapshot for every count, so that they agree with each other however busy the catalog.
+    const { counts, methods, tracks, links } = yield* sql.withTransaction(
+      Effect.gen(function* () {
+        yield* sql`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY`
+        const [counts] = yield* sql<Counts>`
+          SELECT count(*)::int AS catalog_rows,
+            count(*) FILTER (WHERE bucket = 'no_artist_name')::int AS no_artist_name,
+            count(*) FILTER (WHERE bucket = 'null_canonical_excluded')::int AS null_canonical_excluded,
+            count(*) FILTER (WHERE bucket = 'manual')::int AS manual,
+            count(*) FILTER (WHERE bucket = 'fresh')::int AS fresh,
+            count(*) FILTER (WHERE bucket = 'waiting')::int AS waiting_on_marker,
+            count(*) FILTER (WHERE bucket = 'due' AND va)::int AS due_va,
+            count(*) FILTER (WHERE bucket = 'due' AND NOT va)::int AS due_non_va,
+            count(*) FILTER (WHERE bucket IN ('waiting', 'due') AND has_identity)::int AS stale,
+            count(*) FILTER (WHERE va)::int AS va_rows
+          FROM (
+            SELECT ${select.isVa} AS va,
+              li.library_id IS NOT NULL AS has_identity,
+              CASE WHEN l.artist_name IS NULL THEN 'no_artist_name'
+                   WHEN NOT (${select.selectable(rules)}) THEN 'null_canonical_excluded'
+                   WHEN ${select.identityIsManual} THEN 'manual'
+                   WHEN ${select.identityIsFresh(rules)} THEN 'fresh'
+                   WHEN ${select.markerWaits(rules)} THEN 'waiting'
+                   ELSE 'due' END AS bucket
+            FROM ${t.library} l LEFT JOIN ${t.identity} li ON li.library_id = l.id
+            WHERE ${inPartition}
+          ) rows`
+        const methods = yield* sql<Tally>`
+          SELECT li.method AS key, count(*)::int AS n
+          FROM ${t.identity} li JOIN ${t.library} l ON l.id = li.library_id
+          WHERE ${inPartition}
+          GROUP BY li.method ORDER BY n DESC, key`
+        const [tracks] = yield* sql<{ readonly track_rows: number }>`
+          SELECT count(*)::int AS track_rows
+          FROM ${t.trackArtists} cta JOIN ${t.library} l ON l.id = cta.library_id
+          WHERE ${inPartition}`
+        const links = yield* sql<Tally>`
+          SELECT COALESCE(cta.track_artist_link_method, ${UNSPECIFIED_METHOD}) AS key, count(*)::int AS n
+          FROM ${t.trackArtists} cta JOIN ${t.library} l ON l.id = cta.library_id
+          WHERE cta.track_artist_id IS NOT NULL AND ${inPartition}
+          GROUP BY 1 ORDER BY n DESC, key`
+        return { counts, methods, tracks, links }
+      })
+    )
     if (counts === undefined) return yield* Effect.dieMessage("an aggregate query returned no row")
     return {
       catalog_rows: counts.catalog_rows,

@@ -51,13 +51,17 @@ interface RecordedBatch {
   readonly lmlFailedWholly: boolean
 }
 
-/** How one cohort's stream ended. */
-interface CohortEnd {
+/**
+ * Where the run stands between cohorts: batches so far (the next one's number), and the
+ * circuit breaker's count of whole batches in a row LML failed, which carries over.
+ */
+interface RunPosition {
   readonly batches: number
+  readonly failedInARow: number
   readonly breakerOpen: boolean
 }
 
-const notStarted: CohortEnd = { batches: 0, breakerOpen: false }
+const atStart: RunPosition = { batches: 0, failedInARow: 0, breakerOpen: false }
 
 const toInput = (row: CatalogRow) =>
   new BulkResolveInput({
@@ -140,18 +144,6 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
                 yield* Effect.logWarning("invalid verdict refused").pipe(
                   Effect.annotateLogs({ library_id: verdict.library_id, reason: verdict.reason })
                 )
-              } else if (
-                verdict._tag === "CompilationWithTracks" &&
-                verdict.credits.confidencesOutOfRange > 0
-              ) {
-                yield* Effect.logWarning(
-                  "LML sent track confidences outside [0, 1]; they are stored as NULL"
-                ).pipe(
-                  Effect.annotateLogs({
-                    library_id: verdict.credits.library_id,
-                    track_rows: verdict.credits.confidencesOutOfRange
-                  })
-                )
               }
             }
             if (untrusted.length > 0 || missing.length > 0 || strayResults > 0) {
@@ -222,22 +214,30 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
       } satisfies RecordedBatch
     })
 
-    /** Marks the batch after which `maxConsecutiveFailedBatches` batches in a row got nothing from LML. */
-    const circuitBreaker = <E, R>(batches: Stream.Stream<RecordedBatch, E, R>) =>
-      batches.pipe(
-        Stream.mapAccum(0, (failedInARow, batch) => {
-          const next = batch.lmlFailedWholly ? failedInARow + 1 : 0
-          return [next, { batch, open: next >= config.maxConsecutiveFailedBatches }] as const
-        }),
-        Stream.takeUntil(({ open }) => open),
-        Stream.tap(({ open }) =>
-          open
-            ? Effect.logError("circuit breaker open: LML failed every batch in a row; stopping the run").pipe(
-                Effect.annotateLogs("consecutive_failed_batches", config.maxConsecutiveFailedBatches)
-              )
-            : Effect.void
+    /**
+     * Marks the batch after which `maxConsecutiveFailedBatches` batches in a row got nothing from
+     * LML, counting on from `failedBefore` (the previous cohort's last batches).
+     */
+    const circuitBreaker =
+      (failedBefore: number) =>
+      <E, R>(batches: Stream.Stream<RecordedBatch, E, R>) =>
+        batches.pipe(
+          Stream.mapAccum(failedBefore, (failedInARow, batch) => {
+            const next = batch.lmlFailedWholly ? failedInARow + 1 : 0
+            return [
+              next,
+              { batch, failedInARow: next, open: next >= config.maxConsecutiveFailedBatches }
+            ] as const
+          }),
+          Stream.takeUntil(({ open }) => open),
+          Stream.tap(({ open }) =>
+            open
+              ? Effect.logError(
+                  "circuit breaker open: LML failed every batch in a row; stopping the run"
+                ).pipe(Effect.annotateLogs("consecutive_failed_batches", config.maxConsecutiveFailedBatches))
+              : Effect.void
+          )
         )
-      )
 
     /**
      * Runs once, adding each batch's Totals to `sum` as it lands, so a caller that is
@@ -266,8 +266,8 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
             })
           })
 
-        /** One cohort to completion; its batches are numbered on from `firstIndex`. */
-        const runCohort = (cohort: Totals.Cohort, firstIndex: number) => {
+        /** One cohort to completion, numbering its batches and counting failures on from `start`. */
+        const runCohort = (cohort: Totals.Cohort, start: RunPosition) => {
           const batchSize = batchSizeOf(cohort)
           return Effect.zipRight(
             Effect.logInfo("cohort started").pipe(
@@ -278,24 +278,27 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
               Stream.bufferChunks({ capacity: 1 }),
               Stream.grouped(batchSize),
               Stream.zipWithIndex,
-              Stream.map(([rows, i]): PendingBatch => ({ cohort, index: firstIndex + i, rows })),
+              Stream.map(([rows, i]): PendingBatch => ({ cohort, index: start.batches + i, rows })),
               Stream.mapEffect(askLml, { concurrency: config.lmlConcurrency }),
               // Lets the next LML calls run while the writer is busy with this batch.
               Stream.buffer({ capacity: config.lmlConcurrency }),
               Stream.mapEffect(recordBatch, { concurrency: writeConcurrency }),
-              circuitBreaker,
-              Stream.runFoldEffect(notStarted, (end, { batch, open }) =>
-                Effect.as(addBatch(batch), { batches: end.batches + 1, breakerOpen: end.breakerOpen || open })
+              circuitBreaker(start.failedInARow),
+              Stream.runFoldEffect(start, (position, { batch, failedInARow, open }) =>
+                Effect.as(addBatch(batch), {
+                  batches: position.batches + 1,
+                  failedInARow,
+                  breakerOpen: position.breakerOpen || open
+                })
               )
             )
           )
         }
 
-        let nextIndex = 0
+        let position = atStart
         for (const cohort of catalog.cohortsFor(config.recheck)) {
-          const end = yield* runCohort(cohort, nextIndex)
-          nextIndex += end.batches
-          if (end.breakerOpen) break
+          position = yield* runCohort(cohort, position)
+          if (position.breakerOpen) break
         }
         yield* progress.finished
         const totals = yield* Ref.get(sum)

@@ -51,11 +51,15 @@ const nothingWritten = (mode: WriteMode): WriteOutcome => ({
 })
 
 /** The verdicts' statements' inputs, sorted by what each statement needs. */
-const partition = (verdicts: ReadonlyArray<Writable>) => ({
-  resolutions: verdicts.flatMap((v) => (v._tag === "Resolved" ? [v.resolution] : [])),
-  noMatch: verdicts.flatMap((v) => (v._tag === "Resolved" ? [] : [libraryIdOf(v)])),
-  proposals: proposalsOf(verdicts.flatMap((v) => (v._tag === "CompilationWithTracks" ? [v.credits] : [])))
-})
+const byStatement = (verdicts: ReadonlyArray<Writable>) => {
+  const credits = verdicts.flatMap((v) => (v._tag === "CompilationWithTracks" ? [v.credits] : []))
+  return {
+    resolutions: verdicts.flatMap((v) => (v._tag === "Resolved" ? [v.resolution] : [])),
+    noMatch: verdicts.flatMap((v) => (v._tag === "Resolved" ? [] : [libraryIdOf(v)])),
+    credits,
+    proposals: proposalsOf(credits)
+  }
+}
 
 export class VerdictWriter extends Effect.Service<VerdictWriter>()("VerdictWriter", {
   effect: Effect.gen(function* () {
@@ -68,15 +72,14 @@ export class VerdictWriter extends Effect.Service<VerdictWriter>()("VerdictWrite
 
     /** The whole set in one transaction: every library in it lands, or none does. */
     const writeAtomically = (verdicts: ReadonlyArray<Writable>) => {
-      const { resolutions, noMatch, proposals } = partition(verdicts)
+      const { resolutions, noMatch, credits, proposals } = byStatement(verdicts)
       return withIndexOnlyPlans(
         sql,
         Effect.gen(function* () {
           const written = resolutions.length > 0 ? yield* identityRows.upsert(resolutions) : []
-          if (written.length > 0) {
-            yield* identityRows.replaceSources(resolutions, written)
-            yield* markers.clear(written)
-          }
+          if (written.length > 0) yield* identityRows.replaceSources(resolutions, written)
+          // Every single-artist answer clears its marker, even for a row a librarian took over meanwhile.
+          if (resolutions.length > 0) yield* markers.clear(resolutions.map((r) => r.library_id))
           if (noMatch.length > 0) yield* markers.stamp(noMatch)
           const links: ReadonlyArray<LinkResult> =
             proposals.length > 0 ? yield* trackLinks.link(proposals) : []
@@ -86,18 +89,30 @@ export class VerdictWriter extends Effect.Service<VerdictWriter>()("VerdictWrite
         retryTransient,
         // Logged once the links are committed, not for a transaction that rolls back.
         Effect.tap(({ links }) =>
-          Effect.forEach(
-            ambiguousPositions(proposals, links),
-            (p) =>
-              Effect.logWarning("track position left empty: the credits offer several, or one too long").pipe(
-                Effect.annotateLogs({
-                  library_id: p.library_id,
-                  artist_name: p.artist_name,
-                  track_title: p.track_title,
-                  offered_positions: p.offeredPositions
-                })
-              ),
-            { discard: true }
+          Effect.zipRight(
+            Effect.forEach(
+              credits.filter((c) => c.confidencesOutOfRange > 0),
+              (c) =>
+                Effect.logWarning("track confidences outside [0, 1] stored as NULL").pipe(
+                  Effect.annotateLogs({ library_id: c.library_id, track_rows: c.confidencesOutOfRange })
+                ),
+              { discard: true }
+            ),
+            Effect.forEach(
+              ambiguousPositions(proposals, links),
+              (p) =>
+                Effect.logWarning(
+                  "track position left empty: the credits offer several, or one too long"
+                ).pipe(
+                  Effect.annotateLogs({
+                    library_id: p.library_id,
+                    artist_name: p.artist_name,
+                    track_title: p.track_title,
+                    offered_positions: p.offeredPositions
+                  })
+                ),
+              { discard: true }
+            )
           )
         ),
         Effect.map(({ written, links }): WriteOutcome => ({

@@ -152,7 +152,13 @@ export const makeTrackLinks = (sql: SqlClient.SqlClient, t: CatalogTables) => {
         u.id IS NOT NULL AS updated,
         (pl.current_position IS NULL AND u.track_position IS NOT NULL) AS position_filled
       FROM planned pl LEFT JOIN updated u ON u.id = pl.row_id
-      ORDER BY pl.ord`.pipe(Effect.flatMap((rows) => Effect.orDie(decodeResults(rows))))
+      ORDER BY pl.ord`.pipe(
+      Effect.flatMap((rows) => Effect.orDie(decodeResults(rows))),
+      Effect.filterOrDieMessage(
+        (results) => results.length === proposals.length,
+        "the track-link statement must return one result per proposal"
+      )
+    )
 
   return { link } as const
 }

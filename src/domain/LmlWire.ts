@@ -53,7 +53,8 @@ export const BulkResolveResponse = Schema.Struct({
   results: Schema.Array(Schema.Unknown),
   // The spec says object, the service sends null; neither is load-bearing for a writer.
   cache_stats: Schema.optional(Schema.Unknown),
-  tracks_contract_version: Schema.optional(Schema.NullOr(Schema.Number))
+  // Only exactly `1` switches per-track credits on; anything else, whatever its type, leaves them off.
+  tracks_contract_version: Schema.optional(Schema.Unknown)
 })
 export type BulkResolveResponse = typeof BulkResolveResponse.Type
 

@@ -130,6 +130,32 @@ describe("the no-match marker", () => {
   )
 
   it.effect(
+    "a library whose marker cannot be cleared is writer_error: its identity is not written either",
+    () =>
+      inFreshSchema(
+        Effect.gen(function* () {
+          yield* seedLibrary([
+            { id: 1, artist_name: "Stereolab" },
+            { id: 2, artist_name: "Juana Molina" }
+          ])
+          yield* withTables((sql, t) =>
+            Effect.all([
+              sql`UPDATE ${t.library} SET unresolved_attempted_at = now() - interval '31 days'`,
+              sql`CREATE FUNCTION ${t.schema}.refuse_1() RETURNS trigger LANGUAGE plpgsql AS $$
+              BEGIN RAISE EXCEPTION 'library 1 is read-only'; END $$`,
+              sql`CREATE TRIGGER refuse_1 BEFORE UPDATE ON ${t.library}
+              FOR EACH ROW WHEN (OLD.id = 1) EXECUTE FUNCTION ${t.schema}.refuse_1()`
+            ])
+          )
+          const totals = yield* runConsumer(demoSimulator())
+          expect(totals).toMatchObject({ rows_resolved: 1, rows_skipped: { writer_error: 1 } })
+          expect((yield* dumpIdentity).map((row) => row.library_id)).toEqual([2])
+          expect(yield* markedIds).toEqual([1])
+        })
+      )
+  )
+
+  it.effect(
     "waits out the retry window: with 1 day, aged markers are asked again; with the default, not",
     () =>
       inFreshSchema(
@@ -272,6 +298,29 @@ describe("selection", () => {
           expect(yield* markedIds).toEqual([1, 2, 3, 5])
         })
       )
+  )
+
+  it.live("counts batches LML failed in a row across the cohorts: the breaker does not start over", () =>
+    inFreshSchema(
+      Effect.gen(function* () {
+        yield* seedLibrary([
+          { id: 1, artist_name: "Various Artists", code_volume_letters: "Z" },
+          { id: 2, artist_name: "Various Artists", code_volume_letters: "Z" },
+          ...[3, 4, 5, 6].map((id) => ({ id, artist_name: "Stereolab" }))
+        ])
+        const simulator = demoSimulator({ faults: { always: { status: 503 } } })
+        const totals = yield* runConsumer(simulator, {
+          vaBatchSize: 1,
+          batchSize: 1,
+          lmlMaxRetries: 0,
+          maxConsecutiveFailedBatches: 3
+        })
+        // Two V/A batches failed, then the first of the rest: three in a row.
+        expect(totals.cohorts.va.rows_skipped.lml_error).toBe(2)
+        expect(totals.cohorts.non_va.rows_skipped.lml_error).toBe(1)
+        expect(simulator.requestCount).toBe(3)
+      })
+    )
   )
 
   it.effect("sends each input's legacy_release_id, which LML's track store is keyed by", () =>

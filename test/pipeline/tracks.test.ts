@@ -33,9 +33,11 @@ const TOO_LONG = "Side A, track 1 (bonus)"
 /** Library 1's credits, written by hand to reach every rule; library 2's come from the simulator. */
 const libraryOneTracks = [
   track("Stereolab", "Refractions", { track_position: "A1", confidence: 0.9 }),
-  // Out of [0, 1]: stored as NULL, not refused.
+  // Two positions for a row that has one already: it keeps it and is not ambiguous. The last
+  // confidence is out of [0, 1]: stored as NULL, not refused.
+  track("Sigur Ros", "Svefn-g-englar", { track_position: "A3", resolved_artist_name: "Sigur Rós" }),
   track("Sigur Ros", "Svefn-g-englar", {
-    track_position: "A3",
+    track_position: "A6",
     resolved_artist_name: "Sigur Rós",
     confidence: 1.7
   }),
@@ -275,7 +277,7 @@ describe("per-track credits", () => {
       )
   )
 
-  it.effect("ANALYZE the table once after a run that wrote track rows", () =>
+  it.effect("ANALYZE the table after a run that wrote track rows, and only then", () =>
     inFreshSchema(
       Effect.gen(function* () {
         yield* vaCatalog
@@ -291,8 +293,55 @@ describe("per-track credits", () => {
         expect(yield* reltuples).toBe(-1)
         yield* runConsumer(tracksSimulator())
         expect(yield* reltuples).toBe(8)
+
+        // Two more rows nobody credits: a rerun that links nothing leaves the statistics alone.
+        yield* seedTrackRows([
+          { library_id: 1, artist_name: "Unknown", track_title: "I" },
+          { library_id: 1, artist_name: "Unknown", track_title: "II" }
+        ])
+        const rerun = yield* runConsumer(tracksSimulator(), { recheck: "va" })
+        expect(rerun.compilation_track_rows_written).toBe(0)
+        expect(yield* reltuples).toBe(8)
+
+        // A link undone by hand is written again, and the table analysed again.
+        yield* withTables(
+          (sql, t) => sql`UPDATE ${t.trackArtists} SET track_artist_id = NULL, track_artist_link_method = NULL
+            WHERE track_title = 'Refractions'`
+        )
+        const relink = yield* runConsumer(tracksSimulator(), { recheck: "va" })
+        expect(relink.compilation_track_rows_written).toBe(1)
+        expect(yield* reltuples).toBe(10)
       })
     )
+  )
+
+  it.effect(
+    "count only when the envelope's tracks_contract_version is exactly 1, and never fail for it",
+    () =>
+      inFreshSchema(
+        Effect.gen(function* () {
+          yield* vaCatalog
+          const before = yield* dumpTrackRows
+          for (const version of [2, "1", true]) {
+            const body = JSON.stringify({
+              tracks_contract_version: version,
+              cache_stats: null,
+              results: [compilationWithTracks(1, libraryOneTracks), compilationWithTracks(2, [])]
+            })
+            const simulator = demoSimulator({ faults: { byRequest: { 1: { status: 200, body } } } })
+            const totals = yield* runConsumer(simulator, { vaBatchSize: 2 })
+            expect(totals.cohorts.va).toMatchObject({
+              scanned: 2,
+              rows_resolved_compilation: 0,
+              rows_skipped: { compilation: 2, lml_error: 0 },
+              compilation_track_rows_written: 0
+            })
+            // Marked as compilations: let the next round ask again.
+            yield* withTables((sql, t) => sql`UPDATE ${t.library} SET unresolved_attempted_at = NULL`)
+          }
+          expect(yield* dumpTrackRows).toEqual(before)
+        })
+      )
   )
 
   it.effect("a dry run writes no track row and reports no track counters", () =>
