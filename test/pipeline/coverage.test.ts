@@ -18,6 +18,7 @@ import {
   markedIds,
   mixedCatalog,
   recordUpdates,
+  refuseUpdatesOf,
   seedLibrary,
   seedTrackRows,
   updatesOf,
@@ -72,14 +73,7 @@ describe("the no-match marker", () => {
           { id: 7, artist_name: "Nobody 7" },
           { id: 8, artist_name: "Stereolab" }
         ])
-        yield* withTables((sql, t) =>
-          Effect.all([
-            sql`CREATE FUNCTION ${t.schema}.refuse_5() RETURNS trigger LANGUAGE plpgsql AS $$
-              BEGIN RAISE EXCEPTION 'library 5 is read-only'; END $$`,
-            sql`CREATE TRIGGER refuse_5 BEFORE UPDATE ON ${t.library}
-              FOR EACH ROW WHEN (OLD.id = 5) EXECUTE FUNCTION ${t.schema}.refuse_5()`
-          ])
-        )
+        yield* refuseUpdatesOf("library", 5)
         const faulty = demoSimulator({
           faults: { byLibraryId: { 1: { status: 422 } } },
           resultOverrides: {
@@ -138,15 +132,10 @@ describe("the no-match marker", () => {
             { id: 1, artist_name: "Stereolab" },
             { id: 2, artist_name: "Juana Molina" }
           ])
-          yield* withTables((sql, t) =>
-            Effect.all([
-              sql`UPDATE ${t.library} SET unresolved_attempted_at = now() - interval '31 days'`,
-              sql`CREATE FUNCTION ${t.schema}.refuse_1() RETURNS trigger LANGUAGE plpgsql AS $$
-              BEGIN RAISE EXCEPTION 'library 1 is read-only'; END $$`,
-              sql`CREATE TRIGGER refuse_1 BEFORE UPDATE ON ${t.library}
-              FOR EACH ROW WHEN (OLD.id = 1) EXECUTE FUNCTION ${t.schema}.refuse_1()`
-            ])
+          yield* withTables(
+            (sql, t) => sql`UPDATE ${t.library} SET unresolved_attempted_at = now() - interval '31 days'`
           )
+          yield* refuseUpdatesOf("library", 1)
           const totals = yield* runConsumer(demoSimulator())
           expect(totals).toMatchObject({ rows_resolved: 1, rows_skipped: { writer_error: 1 } })
           expect((yield* dumpIdentity).map((row) => row.library_id)).toEqual([2])

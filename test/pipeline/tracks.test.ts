@@ -15,6 +15,7 @@ import {
   legacyReleaseId,
   markedIds,
   recordUpdates,
+  refuseUpdatesOf,
   seedCatalogArtists,
   seedLibrary,
   seedTrackRows,
@@ -253,14 +254,7 @@ describe("per-track credits", () => {
       inFreshSchema(
         Effect.gen(function* () {
           yield* vaCatalog
-          yield* withTables((sql, t) =>
-            Effect.all([
-              sql`CREATE FUNCTION ${t.schema}.refuse_2() RETURNS trigger LANGUAGE plpgsql AS $$
-              BEGIN RAISE EXCEPTION 'library 2 is read-only'; END $$`,
-              sql`CREATE TRIGGER refuse_2 BEFORE UPDATE ON ${t.trackArtists}
-              FOR EACH ROW WHEN (OLD.library_id = 2) EXECUTE FUNCTION ${t.schema}.refuse_2()`
-            ])
-          )
+          yield* refuseUpdatesOf("compilation_track_artist", 2)
           const before = yield* dumpTrackRows
           const totals = yield* runConsumer(tracksSimulator())
           expect(totals).toMatchObject({

@@ -194,3 +194,23 @@ export const updatesOf = (table: "library" | "compilation_track_artist") =>
     (sql, t) =>
       sql<RowUpdate>`SELECT id, changed FROM ${t.schema}.row_updates WHERE tbl = ${table} ORDER BY seq`
   )
+
+/**
+ * Makes every UPDATE of `library_id`'s rows in `table` fail, as a constraint or a trigger of
+ * the real catalog might: the library's own write fails, its batch-mates' must not.
+ */
+export const refuseUpdatesOf = (table: "library" | "compilation_track_artist", libraryId: number) =>
+  withTables((sql, t) => {
+    const column = sql(table === "library" ? "id" : "library_id")
+    return Effect.all(
+      [
+        sql`CREATE OR REPLACE FUNCTION ${t.schema}.refuse_update() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN RAISE EXCEPTION 'this row is read-only'; END $$`,
+        sql`CREATE TRIGGER ${sql(`refuse_${table}_${libraryId}`)} BEFORE UPDATE
+          ON ${table === "library" ? t.library : t.trackArtists}
+          FOR EACH ROW WHEN (OLD.${column} = ${sql.literal(String(libraryId))})
+          EXECUTE FUNCTION ${t.schema}.refuse_update()`
+      ],
+      { discard: true }
+    )
+  })
