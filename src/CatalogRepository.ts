@@ -9,6 +9,7 @@ import { makeSelectionSql, type SelectionRules } from "./CatalogSelection.js"
 import type { Recheck } from "./ConsumerConfig.js"
 import { retryTransient } from "./DatabaseFaults.js"
 import { withIndexOnlyPlans } from "./IndexOnlyPlans.js"
+import { functionExists } from "./migrations/Migration.js"
 import { CatalogError } from "./domain/Errors.js"
 import { LibraryId } from "./domain/LmlWire.js"
 import type { Cohort } from "./domain/Totals.js"
@@ -131,19 +132,13 @@ export class CatalogRepository extends Effect.Service<CatalogRepository>()("Cata
         Effect.mapError((error) => CatalogError.fromCause("counting pending libraries", error))
       )
 
-    const hasFoldArtistName = Effect.map(
-      sql<{ readonly present: boolean }>`
-        SELECT to_regprocedure(format('%I.fold_artist_name(text)', ${schema}::text)) IS NOT NULL AS present`,
-      ([row]) => row?.present === true
-    )
-
     /** Fails naming the first missing table, column or function and the command that adds it. */
     const verifySchema = Effect.gen(function* () {
       const present = yield* sql<{ readonly table_name: string; readonly column_name: string }>`
         SELECT table_name, column_name FROM information_schema.columns
         WHERE table_schema = ${schema}`
       const have = new Set(present.map((row) => `${row.table_name}.${row.column_name}`))
-      if (!(yield* hasFoldArtistName)) {
+      if (!(yield* functionExists({ sql, schema, t }, "fold_artist_name(text)"))) {
         return yield* new CatalogError({
           detail:
             `function ${schema}.fold_artist_name(text) is missing: ` +

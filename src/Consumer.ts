@@ -284,12 +284,9 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
               Stream.buffer({ capacity: config.lmlConcurrency }),
               Stream.mapEffect(recordBatch, { concurrency: writeConcurrency }),
               circuitBreaker(start.failedInARow),
+              // An open breaker ends the stream with the batch that opened it.
               Stream.runFoldEffect(start, (position, { batch, failedInARow, open }) =>
-                Effect.as(addBatch(batch), {
-                  batches: position.batches + 1,
-                  failedInARow,
-                  breakerOpen: position.breakerOpen || open
-                })
+                Effect.as(addBatch(batch), { batches: position.batches + 1, failedInARow, breakerOpen: open })
               )
             )
           )

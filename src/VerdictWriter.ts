@@ -115,11 +115,9 @@ export class VerdictWriter extends Effect.Service<VerdictWriter>()("VerdictWrite
             )
           )
         ),
-        Effect.map(({ written, links }): WriteOutcome => ({
+        Effect.map(({ written, links }) => ({
           written: new Set(written),
-          failed: [],
-          tracks: countLinks(proposals, links),
-          mode: "batch"
+          tracks: countLinks(proposals, links)
         }))
       )
     }
@@ -154,7 +152,7 @@ export class VerdictWriter extends Effect.Service<VerdictWriter>()("VerdictWrite
     const writeBatch = (verdicts: ReadonlyArray<Writable>) =>
       Effect.gen(function* () {
         const batch = yield* Effect.either(writeAtomically(verdicts))
-        if (Either.isRight(batch)) return batch.right
+        if (Either.isRight(batch)) return { ...batch.right, failed: [], mode: "batch" } satisfies WriteOutcome
         yield* failIfDatabaseLost(batch.left)
         yield* Effect.logWarning("batch write failed; writing one library per transaction").pipe(
           Effect.annotateLogs({ libraries: verdicts.length, reason: causeMessage(batch.left) })

@@ -13,7 +13,7 @@ import { OMIT } from "../../src/simulator/LmlSimulator.js"
 import { dumpAll, dumpIdentity, seedLibrary, withTables } from "../support/catalog.js"
 import { envFor, runCli, startCli, stdoutReport, testDatabaseUrl } from "../support/cli.js"
 import { eventually } from "../support/waiting.js"
-import { demoSimulator } from "../support/consumer.js"
+import { askedIds, demoSimulator } from "../support/consumer.js"
 import { serveSimulator } from "../support/simulatorServer.js"
 import { singleArtist } from "../support/wire.js"
 
@@ -272,19 +272,18 @@ describe("flags and other commands", () => {
           { id: 8, artist_name: "Various Artists", code_volume_letters: "Z" }
         ])
         expect((yield* cliRun(demoSimulator())).code).toBe(0)
-        const asked = (simulator: Simulator) => [...simulator.libraryIdsSeen()].sort((a, b) => a - b)
 
         const vaOnly = demoSimulator()
         expect(totalsOf(yield* cliRun(vaOnly, {}, ["run", "--recheck"])).cohorts.va.scanned).toBe(1)
-        expect(asked(vaOnly)).toEqual([8])
+        expect(askedIds(vaOnly)).toEqual([8])
 
         const everyMarked = demoSimulator()
         yield* cliRun(everyMarked, { RECHECK: "false" }, ["run", "--recheck-all"])
-        expect(asked(everyMarked)).toEqual([2, 3, 8])
+        expect(askedIds(everyMarked)).toEqual([2, 3, 8])
 
         const nullCanonical = demoSimulator()
         yield* cliRun(nullCanonical, {}, ["run", "--include-null-canonical"])
-        expect(asked(nullCanonical)).toEqual([7])
+        expect(askedIds(nullCanonical)).toEqual([7])
       })
     )
   )

@@ -19,7 +19,7 @@ import {
   withTables
 } from "../support/catalog.js"
 import { runCli, runCliOnTerminal, stdoutReport, testDatabaseUrl } from "../support/cli.js"
-import { demoSimulator } from "../support/consumer.js"
+import { askedIds, demoSimulator } from "../support/consumer.js"
 import { serveSimulator } from "../support/simulatorServer.js"
 
 /**
@@ -141,7 +141,7 @@ describe("library-identity-consumer status", () => {
         const totals = stdoutReport(run) as unknown as RunTotals
         expect(totals.cohorts.va.scanned).toBe(report.due_now.va)
         expect(totals.cohorts.non_va.scanned).toBe(report.due_now.non_va)
-        expect([...simulator.libraryIdsSeen()].sort((a, b) => a - b)).toEqual([2, 7, 9, 10])
+        expect(askedIds(simulator)).toEqual([2, 7, 9, 10])
         const after = yield* status()
         expect(after.due_now).toEqual({ va: 0, non_va: 0 })
         expect(sum(split(after))).toBe(after.catalog_rows)

@@ -24,14 +24,20 @@ import {
   updatesOf,
   withTables
 } from "../support/catalog.js"
-import { demoSimulator, runConsumer } from "../support/consumer.js"
+import { askedIds, demoSimulator, runConsumer } from "../support/consumer.js"
 import { compilationWithTracks, singleArtist } from "../support/wire.js"
 
 const inFreshSchema = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   effect.pipe(Effect.provide(TestDatabase.layer("cover")))
 
-const ids = (simulator: ReturnType<typeof demoSimulator>) =>
-  [...simulator.libraryIdsSeen()].sort((a, b) => a - b)
+/** Two artists LML knows, each marked 31 days ago: due again under the default window. */
+const twoMarkedArtists = Effect.zipRight(
+  seedLibrary([
+    { id: 1, artist_name: "Stereolab" },
+    { id: 2, artist_name: "Juana Molina" }
+  ]),
+  withTables((sql, t) => sql`UPDATE ${t.library} SET unresolved_attempted_at = now() - interval '31 days'`)
+)
 
 describe("the no-match marker", () => {
   it.effect("is stamped for unresolved and compilation rows, so a second run asks LML nothing", () =>
@@ -95,7 +101,7 @@ describe("the no-match marker", () => {
 
         const simulator = demoSimulator()
         const second = yield* runConsumer(simulator)
-        expect(ids(simulator)).toEqual([1, 2, 3, 4, 5])
+        expect(askedIds(simulator)).toEqual([1, 2, 3, 4, 5])
         expect(second.scanned).toBe(5)
       })
     )
@@ -104,13 +110,7 @@ describe("the no-match marker", () => {
   it.effect("is cleared when a marked row resolves; its identity row carries its freshness", () =>
     inFreshSchema(
       Effect.gen(function* () {
-        yield* seedLibrary([
-          { id: 1, artist_name: "Stereolab" },
-          { id: 2, artist_name: "Juana Molina" }
-        ])
-        yield* withTables(
-          (sql, t) => sql`UPDATE ${t.library} SET unresolved_attempted_at = now() - interval '31 days'`
-        )
+        yield* twoMarkedArtists
         yield* recordUpdates("library")
         const totals = yield* runConsumer(demoSimulator())
         expect(totals.rows_resolved).toBe(2)
@@ -128,13 +128,7 @@ describe("the no-match marker", () => {
     () =>
       inFreshSchema(
         Effect.gen(function* () {
-          yield* seedLibrary([
-            { id: 1, artist_name: "Stereolab" },
-            { id: 2, artist_name: "Juana Molina" }
-          ])
-          yield* withTables(
-            (sql, t) => sql`UPDATE ${t.library} SET unresolved_attempted_at = now() - interval '31 days'`
-          )
+          yield* twoMarkedArtists
           yield* refuseUpdatesOf("library", 1)
           const totals = yield* runConsumer(demoSimulator())
           expect(totals).toMatchObject({ rows_resolved: 1, rows_skipped: { writer_error: 1 } })
@@ -159,7 +153,7 @@ describe("the no-match marker", () => {
 
           const oneDay = demoSimulator()
           const again = yield* runConsumer(oneDay, { unresolvedRetryDays: 1 })
-          expect(ids(oneDay)).toEqual([2, 3])
+          expect(askedIds(oneDay)).toEqual([2, 3])
           expect(again).toMatchObject({ scanned: 2, rows_unresolved: 1 })
           // Asked again, and stamped again: now fresh, so even the 1-day window holds them back.
           const after = demoSimulator()
@@ -228,11 +222,11 @@ describe("selection", () => {
         ])
         const without = demoSimulator()
         yield* runConsumer(without)
-        expect(ids(without)).toEqual([1])
+        expect(askedIds(without)).toEqual([1])
 
         const including = demoSimulator()
         const totals = yield* runConsumer(including, { includeNullCanonical: true })
-        expect(ids(including)).toEqual([2, 3])
+        expect(askedIds(including)).toEqual([2, 3])
         expect(totals).toMatchObject({ rows_resolved: 1, rows_unresolved: 1 })
         expect((yield* dumpIdentity).map((row) => row.library_id)).toEqual([1, 2])
         expect(yield* markedIds).toEqual([3])
@@ -360,7 +354,7 @@ describe("re-checks", () => {
         yield* markedCatalog
         const simulator = demoSimulator()
         const totals = yield* runConsumer(simulator, { recheck: "va" })
-        expect(ids(simulator)).toEqual([1, 2])
+        expect(askedIds(simulator)).toEqual([1, 2])
         expect(totals.cohorts.non_va).toEqual(Totals.empty)
       })
     )
@@ -372,7 +366,7 @@ describe("re-checks", () => {
         yield* markedCatalog
         const simulator = demoSimulator()
         const totals = yield* runConsumer(simulator, { recheck: "all" })
-        expect(ids(simulator)).toEqual([1, 2, 3])
+        expect(askedIds(simulator)).toEqual([1, 2, 3])
         expect(totals.cohorts.va.scanned).toBe(2)
         expect(totals.cohorts.non_va.scanned).toBe(1)
       })

@@ -13,6 +13,10 @@ import { makeSimulator, type SimulatorOptions } from "../../src/simulator/LmlSim
 export const demoSimulator = (options: Omit<SimulatorOptions, "store"> = {}) =>
   makeSimulator({ store: makeEntityStore(demoEntities), ...options })
 
+/** Every library id the simulator was asked about, in id order (repeats, i.e. retries, kept). */
+export const askedIds = (simulator: ReturnType<typeof makeSimulator>) =>
+  [...simulator.libraryIdsSeen()].sort((a, b) => a - b)
+
 export interface TestEdges extends LmlInMemory.InMemoryOptions {
   /** Where incidents go; none by default. */
   readonly incidents?: Layer.Layer<Incidents.Incidents>
