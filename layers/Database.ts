@@ -1,9 +1,16 @@
 /**
  * The catalog's PostgreSQL, from `DATABASE_URL` or the `DB_*` set the existing deployment
  * uses. Building the layer connects (`SELECT 1`), so an unreachable database fails at start.
+ *
+ * Every wait on the database is bounded, on every session the pool opens (the run lock's
+ * included): a lock another session holds by `DB_LOCK_TIMEOUT_MS`, any statement by
+ * `DB_STATEMENT_TIMEOUT_MS`, and a connection, new or from the pool, by `DB_CONNECT_TIMEOUT_MS`.
+ * They travel as startup parameters, so they hold from a session's first statement.
  */
 import { PgClient } from "@effect/sql-pg"
-import { Config, ConfigError, Effect, Layer, Option, Redacted } from "effect"
+import { SqlError } from "@effect/sql/SqlError"
+import { Config, ConfigError, Duration, Effect, Either, Layer, Option, Redacted } from "effect"
+import Pg from "pg"
 import { integerBetween, optionalString, required } from "../src/config/EnvValues.js"
 import { CatalogError } from "../src/domain/Errors.js"
 
@@ -42,29 +49,111 @@ export const databaseSettings = Effect.gen(function* () {
   return yield* fields
 })
 
+export interface SessionLimits {
+  /** `lock_timeout`: how long a statement waits for a row or table another session holds. */
+  readonly lockTimeoutMs: number
+  /** `statement_timeout`: how long any one statement may run, waits included. */
+  readonly statementTimeoutMs: number
+  /** How long opening a connection, or waiting for a free one in the pool, may take. */
+  readonly connectTimeoutMs: number
+}
+
+/**
+ * The slowest statement of a run at 1M rows (the pending count, a full scan) takes about 2 s
+ * and `status` about 3 s (docs/BENCHMARKS.md), so a minute leaves a wide margin while still
+ * ending a statement that has gone wrong long before the night is over.
+ */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 60_000
+
+export const sessionLimits: Config.Config<SessionLimits> = Config.all({
+  lockTimeoutMs: integerBetween("DB_LOCK_TIMEOUT_MS", 5_000, 1, 600_000),
+  statementTimeoutMs: integerBetween("DB_STATEMENT_TIMEOUT_MS", DEFAULT_STATEMENT_TIMEOUT_MS, 1, 86_400_000),
+  connectTimeoutMs: integerBetween("DB_CONNECT_TIMEOUT_MS", 10_000, 1, 600_000)
+}).pipe(
+  // A lock wait must end as a lock wait (55P03), which the writer tells apart from a slow statement.
+  Config.mapOrFail((limits) =>
+    limits.lockTimeoutMs < limits.statementTimeoutMs
+      ? Either.right(limits)
+      : Either.left(
+          ConfigError.InvalidData(
+            [],
+            `DB_LOCK_TIMEOUT_MS=${limits.lockTimeoutMs} is invalid: it must be below DB_STATEMENT_TIMEOUT_MS=${limits.statementTimeoutMs}`
+          )
+        )
+  )
+)
+
 /** How this job's connections appear in `pg_stat_activity`, e.g. one name per partition. */
 const applicationName = Config.string("DB_APPLICATION_NAME").pipe(
   Config.withDefault("library-identity-consumer")
 )
 
-export const layerFrom = (settings: DatabaseSettings, application = "library-identity-consumer") =>
-  PgClient.layer({
-    ...(settings._tag === "Url"
-      ? { url: settings.url }
-      : {
-          host: settings.host,
-          port: settings.port,
-          database: settings.database,
-          username: settings.username,
-          ...Option.match(settings.password, { onNone: () => ({}), onSome: (password) => ({ password }) })
-        }),
-    applicationName: application,
-    maxConnections: 4,
-    connectTimeout: "10 seconds"
-  }).pipe(Layer.mapError((error) => CatalogError.fromCause("connecting to the catalog database", error)))
+export interface PoolOptions {
+  readonly application: string
+  readonly poolSize: number
+  readonly limits: SessionLimits
+}
+
+const connectionConfig = (settings: DatabaseSettings): Pg.PoolConfig =>
+  settings._tag === "Url"
+    ? { connectionString: Redacted.value(settings.url) }
+    : {
+        host: settings.host,
+        port: settings.port,
+        database: settings.database,
+        user: settings.username,
+        password: Option.match(settings.password, { onNone: () => undefined, onSome: Redacted.value })
+      }
+
+/** A pool whose sessions carry `limits`, checked with `SELECT 1` before it is handed out. */
+const openPool = (settings: DatabaseSettings, options: PoolOptions) =>
+  Effect.acquireRelease(
+    Effect.sync(
+      () =>
+        new Pg.Pool({
+          ...connectionConfig(settings),
+          application_name: options.application,
+          max: options.poolSize,
+          connectionTimeoutMillis: options.limits.connectTimeoutMs,
+          lock_timeout: options.limits.lockTimeoutMs,
+          statement_timeout: options.limits.statementTimeoutMs
+        })
+    ),
+    (pool) => Effect.promise(() => pool.end()).pipe(Effect.timeoutOption("1 second"))
+  ).pipe(
+    // An idle connection the server drops is replaced on next use; it must not crash the process.
+    Effect.tap((pool) => Effect.sync(() => pool.on("error", () => {}))),
+    Effect.tap((pool) =>
+      Effect.tryPromise({
+        try: () => pool.query("SELECT 1"),
+        catch: (cause) => new SqlError({ cause, message: "could not connect" })
+      }).pipe(
+        Effect.timeoutFail({
+          duration: Duration.millis(options.limits.connectTimeoutMs),
+          onTimeout: () =>
+            new SqlError({
+              cause: new Error(
+                `no connection within DB_CONNECT_TIMEOUT_MS=${options.limits.connectTimeoutMs}`
+              ),
+              message: "could not connect"
+            })
+        })
+      )
+    )
+  )
+
+/** `SqlClient`/`PgClient` over a pool of `options.poolSize` bounded sessions. */
+export const clientLayer = (settings: DatabaseSettings, options: PoolOptions) =>
+  PgClient.layerFromPool({ acquire: openPool(settings, options), applicationName: options.application })
+
+export const layerFrom = (settings: DatabaseSettings, application: string, limits: SessionLimits) =>
+  clientLayer(settings, { application, poolSize: 4, limits }).pipe(
+    Layer.mapError((error) => CatalogError.fromCause("connecting to the catalog database", error))
+  )
 
 export const layer = Layer.unwrapEffect(
-  Effect.map(Effect.all([databaseSettings, applicationName]), ([settings, application]) =>
-    layerFrom(settings, application)
+  Effect.map(
+    Effect.all([databaseSettings, applicationName, sessionLimits]),
+    ([settings, application, limits]) => layerFrom(settings, application, limits)
   )
 )

@@ -18,11 +18,11 @@ import { mkdirSync } from "node:fs"
 import { dirname, resolve } from "node:path"
 import { PGlite } from "@electric-sql/pglite"
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket"
-import { PgClient } from "@effect/sql-pg"
 import { Context, Duration, Effect, Layer, Option, Redacted } from "effect"
 import { holdDataDirLock } from "../src/demo/DataDirLock.js"
 import { startSerializingProxy } from "../src/demo/SerializingProxy.js"
 import { CatalogError } from "../src/domain/Errors.js"
+import * as Database from "./Database.js"
 
 /** Where the demo keeps its database, relative to the working directory. */
 export const DEFAULT_DATA_DIR = ".data/pglite"
@@ -133,14 +133,11 @@ export const layer = (dataDir: string | undefined, options: LayerOptions = {}) =
     serve(dataDir, { maxConnections: Math.max(poolSize, options.maxConnections ?? poolSize) })
   )
   const client = Layer.unwrapEffect(
-    Effect.map(connectionUrl, (url) =>
-      PgClient.layer({
-        url,
-        maxConnections: poolSize,
-        applicationName: "library-identity-consumer",
-        // Without it, a query that can never get a connection would wait for ever.
-        connectTimeout: "10 seconds"
-      }).pipe(Layer.mapError((error) => CatalogError.fromCause("connecting to the embedded database", error)))
+    Effect.map(Effect.all([connectionUrl, Database.sessionLimits]), ([url, limits]) =>
+      Database.clientLayer(
+        { _tag: "Url", url },
+        { application: "library-identity-consumer", poolSize, limits }
+      ).pipe(Layer.mapError((error) => CatalogError.fromCause("connecting to the embedded database", error)))
     )
   )
   return client.pipe(Layer.provideMerge(server))

@@ -9,11 +9,11 @@
  * files and the CLI processes they start as `TEST_DATABASE_URL` (and `TEST_DATABASE`).
  */
 import { connect } from "node:net"
-import { PgClient } from "@effect/sql-pg"
 import { SqlClient } from "@effect/sql"
 import { Config, ConfigError, Effect, Either, Layer, Logger, LogLevel, Option, Redacted } from "effect"
 import { CatalogSchema } from "../src/CatalogSchema.js"
 import { migrate } from "../src/Migrations.js"
+import * as Database from "./Database.js"
 import * as EmbeddedDatabase from "./EmbeddedDatabase.js"
 
 export const DEFAULT_TEST_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/test"
@@ -93,8 +93,14 @@ export const startTestDatabase = Effect.gen(function* () {
 const uniqueSchemaName = (prefix: string) =>
   `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`
 
+/** The production pool, with the session limits from the environment (their defaults in tests). */
 export const client = Layer.unwrapEffect(
-  Effect.map(testDatabaseUrl, (url) => PgClient.layer({ url: Redacted.make(url), maxConnections: 4 }))
+  Effect.map(Effect.all([testDatabaseUrl, Database.sessionLimits]), ([url, limits]) =>
+    Database.clientLayer(
+      { _tag: "Url", url: Redacted.make(url) },
+      { application: "library-identity-consumer-test", poolSize: 4, limits }
+    )
+  )
 )
 
 /** SqlClient and CatalogSchema for a new, migrated schema named `<prefix>_<unique>`. */

@@ -7,7 +7,7 @@ import { Chunk, Effect, Option, Schema, Stream } from "effect"
 import { CatalogSchema, catalogTables } from "./CatalogSchema.js"
 import { makeSelectionSql, type SelectionRules } from "./CatalogSelection.js"
 import type { Recheck } from "./ConsumerConfig.js"
-import { retryTransient } from "./DatabaseFaults.js"
+import { databaseFailure, retryTransient } from "./DatabaseFaults.js"
 import { withIndexOnlyPlans } from "./IndexOnlyPlans.js"
 import { functionExists } from "./migrations/Migration.js"
 import { CatalogError } from "./domain/Errors.js"
@@ -104,7 +104,7 @@ export class CatalogRepository extends Effect.Service<CatalogRepository>()("Cata
       return Stream.paginateChunkEffect(0, (afterId) =>
         withIndexOnlyPlans(sql, page(afterId)).pipe(
           retryTransient,
-          Effect.mapError((error) => CatalogError.fromCause("reading pending libraries", error)),
+          Effect.mapError((error) => databaseFailure("reading pending libraries", error)),
           Effect.map((rows) => {
             const last = rows.at(-1)
             const next =
@@ -129,7 +129,7 @@ export class CatalogRepository extends Effect.Service<CatalogRepository>()("Cata
           const count = (cohort: Cohort) => (cohorts.includes(cohort) ? (row?.[cohort] ?? 0) : 0)
           return { va: count("va"), non_va: count("non_va") }
         }),
-        Effect.mapError((error) => CatalogError.fromCause("counting pending libraries", error))
+        Effect.mapError((error) => databaseFailure("counting pending libraries", error))
       )
 
     /** Fails naming the first missing table, column or function and the command that adds it. */
@@ -156,9 +156,7 @@ export class CatalogRepository extends Effect.Service<CatalogRepository>()("Cata
         }
       }
     }).pipe(
-      Effect.catchTag("SqlError", (error) =>
-        Effect.fail(CatalogError.fromCause("checking the schema", error))
-      )
+      Effect.catchTag("SqlError", (error) => Effect.fail(databaseFailure("checking the schema", error)))
     )
 
     return { pendingRows, countPending, verifySchema, cohortsFor: select.cohortsFor } as const

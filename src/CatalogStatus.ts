@@ -11,6 +11,7 @@ import { Effect } from "effect"
 import { CatalogSchema, catalogTables } from "./CatalogSchema.js"
 import { makeSelectionSql, type SelectionRules } from "./CatalogSelection.js"
 import { CatalogError } from "./domain/Errors.js"
+import { databaseFailure } from "./DatabaseFaults.js"
 
 export interface CatalogStatus {
   readonly catalog_rows: number
@@ -129,9 +130,7 @@ export const readCatalogStatus = (
       va: { rows: counts.va_rows, track_rows: tracks?.track_rows ?? 0, track_rows_linked: byKey(links) }
     } satisfies CatalogStatus
   }).pipe(
-    Effect.catchTag("SqlError", (error) =>
-      Effect.fail(CatalogError.fromCause("reading the catalog status", error))
-    ),
+    Effect.catchTag("SqlError", (error) => Effect.fail(databaseFailure("reading the catalog status", error))),
     Effect.withSpan("CatalogStatus.read")
   )
 

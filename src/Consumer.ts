@@ -86,6 +86,7 @@ const matchSegment = (segment: Segment): MatchedSegment =>
 const predictedWrite = (resolved: ReadonlyArray<LibraryId>): Tally.WriteTally => ({
   written: new Set(resolved),
   failed: new Set(),
+  locked: new Set(),
   tracks: Totals.noTracks
 })
 
@@ -159,10 +160,10 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
           })
       })
 
-    /** Writes what the verdicts say (a write in progress finishes even when the run is interrupted). */
+    /** Writes what the verdicts say (uninterruptible with its Totals: see `recordInto`). */
     const write = (batchIndex: number, verdicts: ReadonlyArray<Writable>) =>
       Effect.gen(function* () {
-        const outcome = yield* Effect.uninterruptible(writer.write(verdicts, config.writeMode))
+        const outcome = yield* writer.write(verdicts, config.writeMode)
         yield* Effect.forEach(
           outcome.failed,
           (failure) =>
@@ -172,6 +173,7 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
         return {
           written: outcome.written,
           failed: new Set(outcome.failed.map((failure) => failure.library_id)),
+          locked: new Set(outcome.locked),
           tracks: outcome.tracks
         } satisfies Tally.WriteTally
       })
@@ -251,11 +253,19 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
         const total = pending.va + pending.non_va
         yield* progress.started(total)
         const startedAt = yield* Clock.currentTimeMillis
-        const addBatch = (batch: RecordedBatch) =>
-          Effect.gen(function* () {
-            const run = yield* Ref.updateAndGet(sum, (soFar) =>
-              Totals.addToCohort(soFar, batch.cohort, batch.totals)
+        /**
+         * A batch's write and its Totals land together: a write that finishes while the run is
+         * being interrupted is still counted.
+         */
+        const recordInto = (batch: AnsweredBatch) =>
+          Effect.uninterruptible(
+            Effect.tap(recordBatch(batch), (recorded) =>
+              Ref.update(sum, (soFar) => Totals.addToCohort(soFar, recorded.cohort, recorded.totals))
             )
+          )
+        const reportProgress = (batch: RecordedBatch) =>
+          Effect.gen(function* () {
+            const run = yield* Ref.get(sum)
             const elapsedMs = (yield* Clock.currentTimeMillis) - startedAt
             yield* progress.batchDone({
               batchIndex: batch.index,
@@ -282,11 +292,15 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
               Stream.mapEffect(askLml, { concurrency: config.lmlConcurrency }),
               // Lets the next LML calls run while the writer is busy with this batch.
               Stream.buffer({ capacity: config.lmlConcurrency }),
-              Stream.mapEffect(recordBatch, { concurrency: writeConcurrency }),
+              Stream.mapEffect(recordInto, { concurrency: writeConcurrency }),
               circuitBreaker(start.failedInARow),
               // An open breaker ends the stream with the batch that opened it.
               Stream.runFoldEffect(start, (position, { batch, failedInARow, open }) =>
-                Effect.as(addBatch(batch), { batches: position.batches + 1, failedInARow, breakerOpen: open })
+                Effect.as(reportProgress(batch), {
+                  batches: position.batches + 1,
+                  failedInARow,
+                  breakerOpen: open
+                })
               )
             )
           )

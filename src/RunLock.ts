@@ -7,7 +7,7 @@ import { SqlClient } from "@effect/sql"
 import { Data, Effect, Option } from "effect"
 import { CatalogSchema } from "./CatalogSchema.js"
 import type { Partition } from "./ConsumerConfig.js"
-import { CatalogError } from "./domain/Errors.js"
+import { databaseFailure } from "./DatabaseFaults.js"
 
 export class RunLockBusy extends Data.TaggedError("RunLockBusy")<{ readonly key: string }> {
   override get message(): string {
@@ -36,9 +36,7 @@ export class RunLock extends Effect.Service<RunLock>()("RunLock", {
           connection.executeValues("SELECT pg_advisory_unlock(hashtext($1))", [key]).pipe(Effect.ignore)
         )
       }).pipe(
-        Effect.catchTag("SqlError", (error) =>
-          Effect.fail(CatalogError.fromCause("taking the run lock", error))
-        )
+        Effect.catchTag("SqlError", (error) => Effect.fail(databaseFailure("taking the run lock", error)))
       )
 
     return { hold } as const

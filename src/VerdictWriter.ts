@@ -3,23 +3,36 @@
  * their no-match markers cleared), no-match markers stamped for "nothing found" and
  * compilations, and compilations' per-track links. A batch costs a constant number of
  * array-bound statements in one transaction; a batch that fails as a whole is written again
- * one library per transaction, so that only the offending library is lost. Lost connections,
- * deadlocks and serialization failures are retried a few times; if they persist the database
- * is gone and the run must stop, so they fail instead of being charged to libraries.
+ * one library per transaction, so that only the offending library is lost.
+ *
+ * Another session's locks cost only the libraries they cover. A batch that waited longer than
+ * `DB_LOCK_TIMEOUT_MS` (or `DB_STATEMENT_TIMEOUT_MS`) is written library by library, each
+ * transaction first claiming its rows without waiting (`RowClaims`): a library with a row held
+ * elsewhere is `locked`, left for the next run. Track rows held elsewhere are skipped by the
+ * link statement itself. Lost connections, deadlocks and serialization failures are retried a
+ * few times; if they persist the database is gone and the run must stop, so they fail instead
+ * of being charged to libraries.
  */
 import { SqlClient } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
-import { Effect, Either } from "effect"
+import { Data, Effect, Either } from "effect"
 import { CatalogSchema, catalogTables } from "./CatalogSchema.js"
 import type { WriteMode } from "./ConsumerConfig.js"
-import { isTransientDatabaseError, retryTransient } from "./DatabaseFaults.js"
-import { CatalogError, causeMessage } from "./domain/Errors.js"
+import {
+  databaseFailure,
+  isLockWait,
+  isLockWaitOrTimeout,
+  isTransientDatabaseError,
+  retryTransient
+} from "./DatabaseFaults.js"
+import { causeMessage } from "./domain/Errors.js"
 import type { LibraryId } from "./domain/LmlWire.js"
 import * as Totals from "./domain/Totals.js"
 import { libraryIdOf, type Writable } from "./domain/Verdict.js"
 import { withIndexOnlyPlans } from "./IndexOnlyPlans.js"
 import { makeIdentityRows } from "./VerdictWriter/IdentityRows.js"
 import { makeNoMatchMarkers } from "./VerdictWriter/NoMatchMarkers.js"
+import { makeRowClaims } from "./VerdictWriter/RowClaims.js"
 import {
   ambiguousPositions,
   countLinks,
@@ -38,6 +51,8 @@ export interface WriteOutcome {
   readonly written: ReadonlySet<LibraryId>
   /** Libraries whose own write failed: nothing of theirs was written. */
   readonly failed: ReadonlyArray<WriteFailure>
+  /** Libraries whose rows another session held: nothing of theirs was written. */
+  readonly locked: ReadonlyArray<LibraryId>
   readonly tracks: Totals.TrackCounts
   /** The path that actually wrote the batch. */
   readonly mode: WriteMode
@@ -46,9 +61,13 @@ export interface WriteOutcome {
 const nothingWritten = (mode: WriteMode): WriteOutcome => ({
   written: new Set(),
   failed: [],
+  locked: [],
   tracks: Totals.noTracks,
   mode
 })
+
+/** A library's own transaction found a row it must change held by another session. */
+class RowsLocked extends Data.TaggedError("RowsLocked") {}
 
 /** The verdicts' statements' inputs, sorted by what each statement needs. */
 const byStatement = (verdicts: ReadonlyArray<Writable>) => {
@@ -60,6 +79,7 @@ const byStatement = (verdicts: ReadonlyArray<Writable>) => {
     proposals: proposalsOf(credits)
   }
 }
+type ByStatement = ReturnType<typeof byStatement>
 
 export class VerdictWriter extends Effect.Service<VerdictWriter>()("VerdictWriter", {
   effect: Effect.gen(function* () {
@@ -69,91 +89,128 @@ export class VerdictWriter extends Effect.Service<VerdictWriter>()("VerdictWrite
     const identityRows = makeIdentityRows(sql, t)
     const markers = makeNoMatchMarkers(sql, t)
     const trackLinks = makeTrackLinks(sql, t)
+    const rowClaims = makeRowClaims(sql, t)
 
-    /** The whole set in one transaction: every library in it lands, or none does. */
-    const writeAtomically = (verdicts: ReadonlyArray<Writable>) => {
-      const { resolutions, noMatch, credits, proposals } = byStatement(verdicts)
-      return withIndexOnlyPlans(
-        sql,
-        Effect.gen(function* () {
-          const written = resolutions.length > 0 ? yield* identityRows.upsert(resolutions) : []
-          if (written.length > 0) yield* identityRows.replaceSources(resolutions, written)
-          // Every single-artist answer clears its marker, even for a row a librarian took over meanwhile.
-          if (resolutions.length > 0) yield* markers.clear(resolutions.map((r) => r.library_id))
-          if (noMatch.length > 0) yield* markers.stamp(noMatch)
-          const links: ReadonlyArray<LinkResult> =
-            proposals.length > 0 ? yield* trackLinks.link(proposals) : []
-          return { written, links }
-        })
-      ).pipe(
-        retryTransient,
-        // Logged once the links are committed, not for a transaction that rolls back.
-        Effect.tap(({ links }) =>
-          Effect.zipRight(
-            Effect.forEach(
-              credits.filter((c) => c.confidencesOutOfRange > 0),
-              (c) =>
-                Effect.logWarning("track confidences outside [0, 1] stored as NULL").pipe(
-                  Effect.annotateLogs({ library_id: c.library_id, track_rows: c.confidencesOutOfRange })
-                ),
-              { discard: true }
+    /** The verdicts' statements, in the current transaction. */
+    const statements = ({ resolutions, noMatch, proposals }: ByStatement) =>
+      Effect.gen(function* () {
+        const written = resolutions.length > 0 ? yield* identityRows.upsert(resolutions) : []
+        if (written.length > 0) yield* identityRows.replaceSources(resolutions, written)
+        // Every single-artist answer clears its marker, even for a row a librarian took over meanwhile.
+        if (resolutions.length > 0) yield* markers.clear(resolutions.map((r) => r.library_id))
+        if (noMatch.length > 0) yield* markers.stamp(noMatch)
+        const links: ReadonlyArray<LinkResult> = proposals.length > 0 ? yield* trackLinks.link(proposals) : []
+        return { written, links }
+      })
+
+    /** Logged once the links are committed, not for a transaction that rolls back. */
+    const logTrackWarnings = ({ credits, proposals }: ByStatement, links: ReadonlyArray<LinkResult>) =>
+      Effect.zipRight(
+        Effect.forEach(
+          credits.filter((c) => c.confidencesOutOfRange > 0),
+          (c) =>
+            Effect.logWarning("track confidences outside [0, 1] stored as NULL").pipe(
+              Effect.annotateLogs({ library_id: c.library_id, track_rows: c.confidencesOutOfRange })
             ),
-            Effect.forEach(
-              ambiguousPositions(proposals, links),
-              (p) =>
-                Effect.logWarning(
-                  "track position left empty: the credits offer several, or one too long"
-                ).pipe(
-                  Effect.annotateLogs({
-                    library_id: p.library_id,
-                    artist_name: p.artist_name,
-                    track_title: p.track_title,
-                    offered_positions: p.offeredPositions
-                  })
-                ),
-              { discard: true }
-            )
-          )
+          { discard: true }
         ),
-        Effect.map(({ written, links }) => ({
-          written: new Set(written),
-          tracks: countLinks(proposals, links)
-        }))
+        Effect.forEach(
+          ambiguousPositions(proposals, links),
+          (p) =>
+            Effect.logWarning("track position left empty: the credits offer several, or one too long").pipe(
+              Effect.annotateLogs({
+                library_id: p.library_id,
+                artist_name: p.artist_name,
+                track_title: p.track_title,
+                offered_positions: p.offeredPositions
+              })
+            ),
+          { discard: true }
+        )
       )
+
+    /** What a committed transaction wrote, its warnings logged. */
+    const committed =
+      (parts: ByStatement) =>
+      ({ written, links }: { written: ReadonlyArray<LibraryId>; links: ReadonlyArray<LinkResult> }) =>
+        Effect.as(logTrackWarnings(parts, links), {
+          written: new Set(written),
+          tracks: countLinks(parts.proposals, links)
+        })
+
+    /**
+     * The whole batch in one transaction: every library in it lands, or none does. A lock wait
+     * is not retried: the libraries are written one by one instead, where it costs only theirs.
+     */
+    const writeAll = (verdicts: ReadonlyArray<Writable>) => {
+      const parts = byStatement(verdicts)
+      return retryTransient(
+        withIndexOnlyPlans(sql, statements(parts)),
+        (error) => isTransientDatabaseError(error) && !isLockWaitOrTimeout(error)
+      ).pipe(Effect.flatMap(committed(parts)))
+    }
+
+    /**
+     * One library in its own transaction, its rows claimed first. A lock wait after the claim
+     * (a row another session is inserting, which no claim can see) makes it `RowsLocked` too;
+     * a wait in the claim itself is on a table, and fails like any lost database.
+     */
+    const writeOne = (verdict: Writable) => {
+      const parts = byStatement([verdict])
+      return retryTransient(
+        withIndexOnlyPlans(
+          sql,
+          Effect.gen(function* () {
+            if (!(yield* rowClaims.claim(verdict))) return yield* new RowsLocked()
+            return yield* statements(parts).pipe(
+              Effect.catchIf(isLockWait, () => Effect.fail(new RowsLocked()))
+            )
+          })
+        ),
+        (error) => error._tag === "SqlError" && isTransientDatabaseError(error)
+      ).pipe(Effect.flatMap(committed(parts)))
     }
 
     /** A failure that outlived the retries and is not about the data: the database is gone. */
     const failIfDatabaseLost = (error: SqlError) =>
-      isTransientDatabaseError(error)
-        ? Effect.fail(CatalogError.fromCause("writing verdicts", error))
-        : Effect.void
+      isTransientDatabaseError(error) ? Effect.fail(databaseFailure("writing verdicts", error)) : Effect.void
 
     const writeOneByOne = (verdicts: ReadonlyArray<Writable>) =>
       Effect.gen(function* () {
         const written = new Set<LibraryId>()
         const failed: Array<WriteFailure> = []
+        const locked: Array<LibraryId> = []
         let tracks = Totals.noTracks
         for (const verdict of verdicts) {
-          const outcome = yield* Effect.either(writeAtomically([verdict]))
+          const outcome = yield* Effect.either(writeOne(verdict))
           if (Either.isRight(outcome)) {
             for (const id of outcome.right.written) written.add(id)
             tracks = Totals.combineTracks(tracks, outcome.right.tracks)
-            continue
+          } else if (outcome.left._tag === "RowsLocked") {
+            locked.push(libraryIdOf(verdict))
+          } else {
+            yield* failIfDatabaseLost(outcome.left)
+            const failure = { library_id: libraryIdOf(verdict), reason: causeMessage(outcome.left) }
+            failed.push(failure)
+            yield* Effect.logError("library write failed").pipe(Effect.annotateLogs(failure))
           }
-          yield* failIfDatabaseLost(outcome.left)
-          const failure = { library_id: libraryIdOf(verdict), reason: causeMessage(outcome.left) }
-          failed.push(failure)
-          yield* Effect.logError("library write failed").pipe(Effect.annotateLogs(failure))
         }
-        const outcome: WriteOutcome = { written, failed, tracks, mode: "per_library" }
+        if (locked.length > 0) {
+          yield* Effect.logWarning(
+            "libraries whose rows another session holds were not written; the next run retries them"
+          ).pipe(Effect.annotateLogs({ locked: locked.length, library_ids: locked }))
+        }
+        const outcome: WriteOutcome = { written, failed, locked, tracks, mode: "per_library" }
         return outcome
       })
 
     const writeBatch = (verdicts: ReadonlyArray<Writable>) =>
       Effect.gen(function* () {
-        const batch = yield* Effect.either(writeAtomically(verdicts))
-        if (Either.isRight(batch)) return { ...batch.right, failed: [], mode: "batch" } satisfies WriteOutcome
-        yield* failIfDatabaseLost(batch.left)
+        const batch = yield* Effect.either(writeAll(verdicts))
+        if (Either.isRight(batch)) {
+          return { ...batch.right, failed: [], locked: [], mode: "batch" } satisfies WriteOutcome
+        }
+        if (!isLockWaitOrTimeout(batch.left)) yield* failIfDatabaseLost(batch.left)
         yield* Effect.logWarning("batch write failed; writing one library per transaction").pipe(
           Effect.annotateLogs({ libraries: verdicts.length, reason: causeMessage(batch.left) })
         )
@@ -171,15 +228,29 @@ export class VerdictWriter extends Effect.Service<VerdictWriter>()("VerdictWrite
       yield* Effect.annotateCurrentSpan({
         "write.libraries": verdicts.length,
         "write.rows_written": outcome.written.size,
+        "write.rows_locked": outcome.locked.length,
         "write.track_rows_written": outcome.tracks.compilation_track_rows_written,
         "write.mode": outcome.mode
       })
       return outcome
     })
 
-    /** After a run that linked track rows: their statistics, for the catalog's own queries. */
-    const analyzeTrackRows = sql`ANALYZE ${t.trackArtists}`.pipe(
-      Effect.asVoid,
+    /**
+     * After a run that linked track rows: their statistics, for the catalog's own queries. Only
+     * the table's owner may analyse it, and PostgreSQL merely warns anyone else, so a job that
+     * runs under a role of its own says so itself.
+     */
+    const analyzeTrackRows = Effect.gen(function* () {
+      const [owner] = yield* sql<{ readonly owns: boolean }>`
+        SELECT pg_has_role(relowner, 'USAGE') AS owns FROM pg_class
+        WHERE oid = to_regclass(format('%I.%I', ${schema}::text, 'compilation_track_artist'))`
+      if (owner?.owns !== true) {
+        return yield* Effect.logWarning(
+          "ANALYZE of compilation_track_artist skipped: this role does not own the table; its owner's autovacuum will"
+        )
+      }
+      yield* sql`ANALYZE ${t.trackArtists}`
+    }).pipe(
       Effect.catchAll((error) =>
         Effect.logWarning("ANALYZE of compilation_track_artist failed").pipe(
           Effect.annotateLogs("reason", causeMessage(error))

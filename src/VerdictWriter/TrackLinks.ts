@@ -9,7 +9,9 @@
  * - not exactly one `artists` row has the same folded name: the row is left as it is;
  * - otherwise the row gets the artist, the confidence and `lml_backfill`, and its position if
  *   it had none and the credits offered exactly one that fits; a row whose values would not
- *   change is not updated at all (the table's triggers fire for every updated row).
+ *   change is not updated at all (the table's triggers fire for every updated row);
+ * - a row that would change but another session holds is left as it is (`SKIP LOCKED`), so a
+ *   librarian's edit in progress costs that row, not the library's others or a lock wait.
  */
 import type { SqlClient } from "@effect/sql"
 import { Effect, Schema } from "effect"
@@ -28,6 +30,8 @@ const LinkResult = Schema.Struct({
   step: Step,
   /** The row's values already equal the proposal's, as the statement's snapshot saw them. */
   unchanged: Schema.Boolean,
+  /** It would change, but another session held it. */
+  locked: Schema.Boolean,
   position_was_null: Schema.Boolean,
   updated: Schema.Boolean,
   position_filled: Schema.Boolean
@@ -68,7 +72,9 @@ export const countLinks = (
         counts.compilation_track_rows_skipped_no_catalog_artist++
         return
       case "link":
-        if (result.updated) {
+        if (result.locked) {
+          counts.compilation_track_rows_skipped_locked++
+        } else if (result.updated) {
           counts.compilation_track_rows_written++
           if (result.position_filled) counts.compilation_track_position_rows_written++
         } else if (result.unchanged) {
@@ -134,6 +140,11 @@ export const makeTrackLinks = (sql: SqlClient.SqlClient, t: CatalogTables) => {
                 LIMIT 2) candidate
         ) a ON TRUE
       ),
+      claimed AS (
+        SELECT c.id FROM ${t.trackArtists} c JOIN planned pl ON c.id = pl.row_id
+        WHERE pl.step = 'link' AND NOT pl.unchanged
+        FOR NO KEY UPDATE OF c SKIP LOCKED
+      ),
       updated AS (
         UPDATE ${t.trackArtists} c SET
           track_artist_id = pl.artist_id,
@@ -141,13 +152,14 @@ export const makeTrackLinks = (sql: SqlClient.SqlClient, t: CatalogTables) => {
           track_artist_link_method = ${LINK_METHOD},
           track_position = COALESCE(c.track_position, pl.position)
         FROM planned pl
-        WHERE pl.step = 'link' AND c.id = pl.row_id
+        WHERE pl.step = 'link' AND c.id = pl.row_id AND c.id IN (SELECT id FROM claimed)
           AND c.track_artist_link_method IS DISTINCT FROM 'librarian'
           AND ${current} IS DISTINCT FROM
             ROW(pl.artist_id, pl.confidence, ${LINK_METHOD}::text, COALESCE(c.track_position, pl.position))
         RETURNING c.id, c.track_position
       )
       SELECT pl.step, pl.unchanged,
+        (pl.step = 'link' AND NOT pl.unchanged AND pl.row_id NOT IN (SELECT id FROM claimed)) AS locked,
         pl.current_position IS NULL AS position_was_null,
         u.id IS NOT NULL AS updated,
         (pl.current_position IS NULL AND u.track_position IS NOT NULL) AS position_filled

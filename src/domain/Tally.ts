@@ -15,6 +15,8 @@ export interface WriteTally {
   /** Single-artist libraries whose identity was written; the others' main row is `manual`. */
   readonly written: ReadonlySet<LibraryId>
   readonly failed: ReadonlySet<LibraryId>
+  /** Libraries left unwritten because another session held their rows. */
+  readonly locked: ReadonlySet<LibraryId>
   readonly tracks: Totals.TrackCounts
 }
 
@@ -57,9 +59,15 @@ export const written = (verdicts: ReadonlyArray<Writable>, write: WriteTally): T
   let compilations = 0
   let unresolved = 0
   let failed = 0
+  let locked = 0
   for (const verdict of verdicts) {
-    if (write.failed.has(libraryIdOf(verdict))) {
+    const id = libraryIdOf(verdict)
+    if (write.failed.has(id)) {
       failed++
+      continue
+    }
+    if (write.locked.has(id)) {
+      locked++
       continue
     }
     switch (verdict._tag) {
@@ -82,7 +90,12 @@ export const written = (verdicts: ReadonlyArray<Writable>, write: WriteTally): T
     rows_resolved: resolved,
     rows_resolved_compilation: resolvedCompilations,
     rows_unresolved: unresolved,
-    rows_skipped: { compilation: compilations, manual_override: manualOverrides, writer_error: failed }
+    rows_skipped: {
+      compilation: compilations,
+      manual_override: manualOverrides,
+      writer_error: failed,
+      locked
+    }
   })
 }
 

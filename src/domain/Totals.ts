@@ -10,6 +10,8 @@ export interface RowsSkipped {
   readonly manual_override: number
   readonly lml_error: number
   readonly writer_error: number
+  /** Another session held rows the library's write needed: nothing of it was written, the next run retries it. */
+  readonly locked: number
   readonly lml_cardinality_mismatch: number
   readonly lml_untrusted_library_id: number
   readonly invalid_verdict: number
@@ -23,6 +25,8 @@ export interface TrackCounts {
   readonly compilation_track_rows_skipped_unchanged: number
   readonly compilation_track_rows_skipped_librarian: number
   readonly compilation_track_rows_skipped_no_catalog_artist: number
+  /** Rows another session held: left as they are, for the next run. */
+  readonly compilation_track_rows_skipped_locked: number
   /** Per distinct (library, artist_name, track_title) credit that names no row. */
   readonly compilation_track_rows_skipped_no_cta_match: number
   /** Rows left without a position because the credits offered several, or one too long. */
@@ -72,6 +76,7 @@ const noSkips: RowsSkipped = {
   manual_override: 0,
   lml_error: 0,
   writer_error: 0,
+  locked: 0,
   lml_cardinality_mismatch: 0,
   lml_untrusted_library_id: 0,
   invalid_verdict: 0
@@ -83,6 +88,7 @@ export const noTracks: TrackCounts = {
   compilation_track_rows_skipped_unchanged: 0,
   compilation_track_rows_skipped_librarian: 0,
   compilation_track_rows_skipped_no_catalog_artist: 0,
+  compilation_track_rows_skipped_locked: 0,
   compilation_track_rows_skipped_no_cta_match: 0,
   compilation_track_position_rows_skipped_ambiguous: 0
 }

@@ -193,6 +193,7 @@ describe("library-identity-consumer run", () => {
             compilation: fields.compilation,
             manual_override: 0,
             lml_error: 0,
+            locked: 0,
             lml_cardinality_mismatch: 0,
             lml_untrusted_library_id: 0,
             invalid_verdict: 0
