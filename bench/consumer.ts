@@ -9,7 +9,7 @@ import { ERROR_BUCKETS } from "../src/domain/Totals.js"
 import { LINK_METHOD } from "../src/VerdictWriter/TrackLinks.js"
 import { postgresCpuSeconds, processCpuSeconds } from "./cpu.js"
 import { DATABASE_URL, withSql } from "./db.js"
-import { runTimed } from "./processes.js"
+import { runTimed, simulatorServiceStats } from "./processes.js"
 
 export interface ConsumerRunConfig {
   readonly label: string
@@ -36,6 +36,8 @@ export interface ConsumerRun {
   readonly peakRssKb: number
   readonly cliCpuS: number
   readonly simulatorCpuS: number | undefined
+  /** Σ of the simulator's own service time for this run's requests, delay included. */
+  readonly simulatorServiceMs: number
   readonly postgresCpuS: number | undefined
   readonly totals: RunTotals
 }
@@ -173,6 +175,7 @@ const checkBalance = (config: ConsumerRunConfig, part: string, totals: CohortTot
 export const runConsumer = async (config: ConsumerRunConfig): Promise<ConsumerRun> => {
   const before = await storedRows(config.schema)
   const simulatorBefore = processCpuSeconds(config.simulatorPid)
+  const serviceBefore = await simulatorServiceStats(config.lmlUrl)
   const postgresBefore = postgresCpuSeconds()
   const run = await runTimed({
     label: config.label,
@@ -182,6 +185,7 @@ export const runConsumer = async (config: ConsumerRunConfig): Promise<ConsumerRu
     timeoutMs: timeoutMs(config)
   })
   const simulatorAfter = processCpuSeconds(config.simulatorPid)
+  const serviceAfter = await simulatorServiceStats(config.lmlUrl)
   const postgresAfter = postgresCpuSeconds()
   if (run.code !== 0) {
     throw new Error(
@@ -212,6 +216,11 @@ export const runConsumer = async (config: ConsumerRunConfig): Promise<ConsumerRu
     totals.lml_total_calls === expectedCalls(config) + (totals.lml_retries ?? 0),
     `${totals.lml_total_calls} LML calls, expected ${expectedCalls(config)} plus ${totals.lml_retries ?? 0} retries`
   )
+  check(
+    config,
+    serviceAfter.requests - serviceBefore.requests === totals.lml_total_calls,
+    `the simulator served ${serviceAfter.requests - serviceBefore.requests} requests, the CLI counted ${totals.lml_total_calls} calls`
+  )
   const after = await storedRows(config.schema)
   check(
     config,
@@ -233,6 +242,7 @@ export const runConsumer = async (config: ConsumerRunConfig): Promise<ConsumerRu
     peakRssKb: run.peakRssKb,
     cliCpuS: run.cpuS,
     simulatorCpuS: delta(simulatorBefore, simulatorAfter),
+    simulatorServiceMs: serviceAfter.serviceMs - serviceBefore.serviceMs,
     postgresCpuS: delta(postgresBefore, postgresAfter),
     totals
   }

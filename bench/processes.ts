@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { performance } from "node:perf_hooks"
+import { type ServiceStats, STATS_PATH } from "../src/simulator/server.js"
 
 const live = new Set<ChildProcess>()
 
@@ -195,3 +196,20 @@ export const startSimulator = (settings: SimulatorSettings): Promise<Simulator> 
       resolve({ url, pid: child.pid, stop })
     })
   })
+
+/** The simulator's own count of requests and Σ service time so far (`src/simulator/server.ts`). */
+export const simulatorServiceStats = async (url: string): Promise<ServiceStats> => {
+  const response = await fetch(`${url}${STATS_PATH}`)
+  const stats: unknown = await response.json()
+  if (
+    typeof stats !== "object" ||
+    stats === null ||
+    !("requests" in stats) ||
+    typeof stats.requests !== "number" ||
+    !("serviceMs" in stats) ||
+    typeof stats.serviceMs !== "number"
+  ) {
+    throw new Error(`simulator: unexpected stats ${JSON.stringify(stats)}`)
+  }
+  return { requests: stats.requests, serviceMs: stats.serviceMs }
+}

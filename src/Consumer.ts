@@ -69,13 +69,17 @@ interface RunPosition {
 
 const atStart: RunPosition = { batches: 0, failedInARow: 0, breakerOpen: false }
 
+/** The row was decoded from the catalog against the same types: validating it again would only cost. */
 const toInput = (row: CatalogRow) =>
-  new BulkResolveInput({
-    library_id: row.id,
-    artist_name: row.artist_name,
-    album_title: row.album_title,
-    legacy_release_id: row.legacy_release_id
-  })
+  new BulkResolveInput(
+    {
+      library_id: row.id,
+      artist_name: row.artist_name,
+      album_title: row.album_title,
+      legacy_release_id: row.legacy_release_id
+    },
+    { disableValidation: true }
+  )
 
 type MatchedSegment = Either.Either<BatchVerdicts, LmlFetchError>
 
@@ -185,6 +189,9 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
       })
 
     const recordBatch = Effect.fn("Consumer.recordBatch")(function* (batch: AnsweredBatch) {
+      // One turn of the event loop first: the HTTP client writes the next batch's request on the
+      // next turn, and it should be with LML while this batch is matched and written, not after.
+      yield* Effect.sleep(0)
       const segments = batch.answer.segments.map((segment) => ({
         inputs: segment.inputs,
         matched: matchSegment(segment)

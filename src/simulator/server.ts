@@ -1,9 +1,12 @@
 /**
  * Serves a simulator over loopback HTTP, carrying out what each reply asks for: a delay, a
  * connection dropped before any response, or a response cut off halfway through its body.
+ * It also measures its own service time, so a benchmark can tell the client's overhead from
+ * the server's: `GET /__simulator/stats` answers the totals so far.
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
+import { performance } from "node:perf_hooks"
 import type { LmlSimulator, SimReply } from "./LmlSimulator.js"
 
 export interface SimulatorServerOptions {
@@ -12,9 +15,23 @@ export interface SimulatorServerOptions {
   readonly port?: number
 }
 
+/** What the server has answered so far; the stats route itself is not counted. */
+export interface ServiceStats {
+  readonly requests: number
+  /**
+   * Σ from the whole request body received to the whole response handed to the socket:
+   * parsing, composing, the scripted delay and writing the reply.
+   */
+  readonly serviceMs: number
+}
+
+/** Not part of LML: read by the benchmark before and after a run. */
+export const STATS_PATH = "/__simulator/stats"
+
 export interface SimulatorServer {
   /** `http://host:port`, without a trailing slash. */
   readonly url: string
+  stats(): ServiceStats
   close(): Promise<void>
 }
 
@@ -48,13 +65,26 @@ export const startSimulatorServer = (
 ): Promise<SimulatorServer> => {
   const host = options.host ?? "127.0.0.1"
   const pending = new Set<NodeJS.Timeout>()
+  let requests = 0
+  let serviceMs = 0
+  const stats = (): ServiceStats => ({ requests, serviceMs })
 
   const server = createServer((request, response) => {
+    if (request.method === "GET" && request.url === STATS_PATH) {
+      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(stats()))
+      return
+    }
     const chunks: Array<Buffer> = []
     request.on("data", (chunk: Buffer) => chunks.push(chunk))
     // A client that goes away mid-upload gets no answer; there is nobody left to read it.
     request.on("error", () => undefined)
     request.on("end", () => {
+      const received = performance.now()
+      // "close" rather than "finish": a reply cut off or dropped never finishes.
+      response.once("close", () => {
+        requests++
+        serviceMs += performance.now() - received
+      })
       const reply = simulator.handle({
         method: request.method ?? "GET",
         path: request.url ?? "/",
@@ -88,7 +118,7 @@ export const startSimulatorServer = (
       server.off("error", reject)
       const { port } = server.address() as AddressInfo
       const urlHost = host.includes(":") ? `[${host}]` : host
-      resolve({ url: `http://${urlHost}:${port}`, close })
+      resolve({ url: `http://${urlHost}:${port}`, stats, close })
     })
   })
 }

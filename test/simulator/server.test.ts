@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "@effect/vitest"
 import { BULK_RESOLVE_PATH } from "../../src/domain/LmlWire.js"
 import { demoEntities, makeEntityStore } from "../../src/simulator/EntityStore.js"
 import { makeSimulator, type SimulatorOptions } from "../../src/simulator/LmlSimulator.js"
-import { type SimulatorServer, startSimulatorServer } from "../../src/simulator/server.js"
+import { type SimulatorServer, startSimulatorServer, STATS_PATH } from "../../src/simulator/server.js"
 import { row } from "./requests.js"
 
 const store = makeEntityStore(demoEntities)
@@ -83,6 +83,18 @@ describe("startSimulatorServer", () => {
     expect(response.status).toBe(200)
     await expect(response.text()).rejects.toThrow()
     expect((await post(server, stereolab)).status).toBe(200)
+  })
+
+  it("counts its own service time, the delay included, and serves it without counting itself", async () => {
+    const { server } = await serve({ latencyMs: 100 })
+    expect(server.stats()).toEqual({ requests: 0, serviceMs: 0 })
+    await (await post(server, stereolab)).text()
+    await (await post(server, { inputs: [] })).text()
+    const stats = (await (await fetch(`${server.url}${STATS_PATH}`)).json()) as unknown
+    expect(stats).toEqual(server.stats())
+    expect(server.stats().requests).toBe(2)
+    expect(server.stats().serviceMs).toBeGreaterThanOrEqual(190)
+    expect(server.stats().serviceMs).toBeLessThan(1_000)
   })
 
   it("closes promptly with idle keep-alive connections and delayed replies outstanding", async () => {
