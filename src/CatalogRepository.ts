@@ -8,7 +8,6 @@ import { CatalogSchema, catalogTables } from "./CatalogSchema.js"
 import { makeSelectionSql, type SelectionRules } from "./CatalogSelection.js"
 import type { Recheck } from "./ConsumerConfig.js"
 import { databaseFailure, retryTransient } from "./DatabaseFaults.js"
-import { indexOnlyTransaction } from "./IndexOnlyPlans.js"
 import { functionExists } from "./migrations/Migration.js"
 import { CatalogError } from "./domain/Errors.js"
 import { LibraryId } from "./domain/LmlWire.js"
@@ -77,7 +76,6 @@ const REQUIRED_COLUMNS: Record<string, ReadonlyArray<string>> = {
 export class CatalogRepository extends Effect.Service<CatalogRepository>()("CatalogRepository", {
   effect: Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
-    const inIndexOnlyTransaction = indexOnlyTransaction(sql)
     const { name: schema } = yield* CatalogSchema
     const t = catalogTables(sql, schema)
 
@@ -103,7 +101,7 @@ export class CatalogRepository extends Effect.Service<CatalogRepository>()("Cata
     const pendingRows = (selection: Selection): Stream.Stream<CatalogRow, CatalogError> => {
       const page = findPage(selection)
       return Stream.paginateChunkEffect(0, (afterId) =>
-        inIndexOnlyTransaction(page(afterId)).pipe(
+        page(afterId).pipe(
           retryTransient,
           Effect.mapError((error) => databaseFailure("reading pending libraries", error)),
           Effect.map((rows) => {

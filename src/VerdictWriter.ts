@@ -14,8 +14,8 @@
  * of being charged to libraries.
  */
 import { SqlClient } from "@effect/sql"
-import type { SqlError } from "@effect/sql/SqlError"
-import { Data, Effect, Either } from "effect"
+import { SqlError } from "@effect/sql/SqlError"
+import { Data, Effect, Either, Option } from "effect"
 import { CatalogSchema, catalogTables } from "./CatalogSchema.js"
 import type { WriteMode } from "./ConsumerConfig.js"
 import {
@@ -29,7 +29,6 @@ import { causeMessage } from "./domain/Errors.js"
 import type { LibraryId } from "./domain/LmlWire.js"
 import * as Totals from "./domain/Totals.js"
 import { libraryIdOf, type Writable } from "./domain/Verdict.js"
-import { indexOnlyTransaction } from "./IndexOnlyPlans.js"
 import { makeRowClaims } from "./VerdictWriter/RowClaims.js"
 import {
   ambiguousPositions,
@@ -88,7 +87,19 @@ export class VerdictWriter extends Effect.Service<VerdictWriter>()("VerdictWrite
     const verdictRows = makeVerdictRows(sql, t)
     const trackLinks = makeTrackLinks(sql, t)
     const rowClaims = makeRowClaims(sql, t)
-    const inIndexOnlyTransaction = indexOnlyTransaction(sql)
+    /**
+     * The SQL client turns a failed COMMIT (a connection lost mid-transaction) into a defect; it
+     * is a failure here, so it is retried like any other lost connection (every statement is
+     * idempotent).
+     */
+    const inTransaction = <A, E, R>(statements: Effect.Effect<A, E, R>) =>
+      sql
+        .withTransaction(statements)
+        .pipe(
+          Effect.catchSomeDefect((defect) =>
+            defect instanceof SqlError ? Option.some(Effect.fail(defect)) : Option.none()
+          )
+        )
 
     /** The verdicts' statements, in the current transaction. */
     const statements = ({ resolutions, noMatch, proposals }: ByStatement) =>
@@ -140,7 +151,7 @@ export class VerdictWriter extends Effect.Service<VerdictWriter>()("VerdictWrite
     const writeAll = (verdicts: ReadonlyArray<Writable>) => {
       const parts = byStatement(verdicts)
       return retryTransient(
-        inIndexOnlyTransaction(statements(parts)),
+        inTransaction(statements(parts)),
         (error) => isTransientDatabaseError(error) && !isLockWaitOrTimeout(error)
       ).pipe(Effect.flatMap(committed(parts)))
     }
@@ -153,7 +164,7 @@ export class VerdictWriter extends Effect.Service<VerdictWriter>()("VerdictWrite
     const writeOne = (verdict: Writable) => {
       const parts = byStatement([verdict])
       return retryTransient(
-        inIndexOnlyTransaction(
+        inTransaction(
           Effect.gen(function* () {
             if (!(yield* rowClaims.claim(verdict))) return yield* new RowsLocked()
             return yield* statements(parts).pipe(
