@@ -59,9 +59,9 @@ export interface SessionLimits {
 }
 
 /**
- * The slowest statement of a run at 1M rows (the pending count, a full scan) takes about 2 s
- * and `status` about 3 s (docs/BENCHMARKS.md), so a minute leaves a wide margin while still
- * ending a statement that has gone wrong long before the night is over.
+ * The slowest statement of the benchmark's 1M-row run (the pending count, a full scan) took
+ * 1.3 s, and `status` takes about 3 s there (docs/BENCHMARKS.md): a minute leaves a wide margin,
+ * and still ends a statement that has gone wrong long before the night is over.
  */
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 60_000
 

@@ -74,3 +74,35 @@ export const compilationWithTracks = (
   tracks: ReadonlyArray<unknown>,
   tracks_attempted: boolean | null = true
 ) => ({ ...compilation(library_id), tracks_attempted, tracks })
+
+/** Results `toVerdict` must refuse (each differs from a valid one in one way), by what is wrong. */
+export const refusedResults: Readonly<Record<string, unknown>> = {
+  "an unknown kind": { ...singleArtist(7), kind: "band" },
+  "single_artist without main": { ...singleArtist(7), main: null },
+  "single_artist without method": singleArtist(7, { method: null }),
+  "single_artist without confidence": singleArtist(7, { confidence: null }),
+  "a confidence above 1": singleArtist(7, { confidence: 1.01 }),
+  "a negative confidence": singleArtist(7, { confidence: -0.1 }),
+  "an entry confidence outside [0,1]": singleArtist(7, {
+    provenance: [{ source: "discogs", method: "exact_match", confidence: 2, external_id: "1" }]
+  }),
+  "an entry with a confidence and no external_id": singleArtist(7, {
+    provenance: [{ source: "discogs", method: "exact_match", confidence: 0.9, external_id: null }]
+  }),
+  "an unknown method": singleArtist(7, { method: "vibes" }),
+  "an unknown source": singleArtist(7, {
+    provenance: [{ source: "myspace", method: "exact_match", confidence: 1, external_id: "x" }]
+  }),
+  "a NUL character": singleArtist(7, { main: { wikidata_qid: "Q1\u0000" } }),
+  "a NUL character in an external id": singleArtist(7, {
+    provenance: [{ source: "discogs", method: "exact_match", confidence: 1, external_id: "1\u0000" }]
+  }),
+  "a discogs id beyond int4": singleArtist(7, { main: { discogs_artist_id: 2 ** 31 } }),
+  "the same source twice": singleArtist(7, {
+    provenance: [
+      { source: "discogs", method: "exact_match", confidence: 1, external_id: "1" },
+      { source: "discogs", method: "trigram", confidence: 0.8, external_id: "2" }
+    ]
+  }),
+  "not an object": "single_artist"
+}
