@@ -32,8 +32,8 @@ const RETRY_CAP_MS = 30_000
 const writeConcurrencyFor = (mode: WriteMode) => (mode === "batch" ? 2 : 1)
 
 /**
- * A keyset page holds this many batches: each page read is a transaction of three round trips,
- * and at this job's scale every round trip is a measurable share of its CPU.
+ * A keyset page holds this many batches: every round trip to PostgreSQL costs the CLI a socket
+ * write and a wake-up, a measurable share of its CPU at this job's scale.
  */
 const BATCHES_PER_PAGE = 4
 
