@@ -9,7 +9,7 @@
  */
 import { PgClient } from "@effect/sql-pg"
 import { SqlError } from "@effect/sql/SqlError"
-import { Config, ConfigError, Duration, Effect, Either, Layer, Option, Redacted } from "effect"
+import { Config, ConfigError, Effect, Either, Layer, Option, Redacted } from "effect"
 import Pg from "pg"
 import { integerBetween, optionalString, required } from "../src/config/EnvValues.js"
 import { CatalogError } from "../src/domain/Errors.js"
@@ -133,22 +133,12 @@ const openPool = (settings: DatabaseSettings, options: PoolOptions) =>
   ).pipe(
     // An idle connection the server drops is replaced on next use; it must not crash the process.
     Effect.tap((pool) => Effect.sync(() => pool.on("error", () => {}))),
+    // Bounded by the pool's own `connectionTimeoutMillis`, like every later connection.
     Effect.tap((pool) =>
       Effect.tryPromise({
         try: () => pool.query("SELECT 1"),
         catch: (cause) => new SqlError({ cause, message: "could not connect" })
-      }).pipe(
-        Effect.timeoutFail({
-          duration: Duration.millis(options.limits.connectTimeoutMs),
-          onTimeout: () =>
-            new SqlError({
-              cause: new Error(
-                `no connection within DB_CONNECT_TIMEOUT_MS=${options.limits.connectTimeoutMs}`
-              ),
-              message: "could not connect"
-            })
-        })
-      )
+      })
     )
   )
 

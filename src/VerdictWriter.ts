@@ -171,8 +171,7 @@ export class VerdictWriter extends Effect.Service<VerdictWriter>()("VerdictWrite
               Effect.catchIf(isLockWait, () => Effect.fail(new RowsLocked()))
             )
           })
-        ),
-        (error) => error._tag === "SqlError" && isTransientDatabaseError(error)
+        )
       ).pipe(Effect.flatMap(committed(parts)))
     }
 
