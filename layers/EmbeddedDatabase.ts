@@ -16,8 +16,7 @@
  */
 import { mkdirSync } from "node:fs"
 import { dirname, resolve } from "node:path"
-import { PGlite } from "@electric-sql/pglite"
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket"
+import type { PGlite } from "@electric-sql/pglite"
 import { Context, Duration, Effect, Layer, Option, Redacted } from "effect"
 import { holdDataDirLock } from "../src/demo/DataDirLock.js"
 import { startSerializingProxy } from "../src/demo/SerializingProxy.js"
@@ -51,7 +50,11 @@ export interface ServeOptions {
 const startPglite = (dataDir: string | undefined) =>
   Effect.acquireRelease(
     Effect.tryPromise({
-      try: () => PGlite.create(dataDir === undefined ? {} : { dataDir }),
+      // Loaded here, not at the top: every run of the CLI would otherwise pay for loading PGlite.
+      try: async () => {
+        const { PGlite } = await import("@electric-sql/pglite")
+        return PGlite.create(dataDir === undefined ? {} : { dataDir })
+      },
       catch: (cause) => CatalogError.fromCause("starting the embedded database", cause)
     }),
     (db) =>
@@ -66,6 +69,7 @@ const startSocketServer = (db: PGlite, maxConnections: number) =>
     const server = yield* Effect.acquireRelease(
       Effect.tryPromise({
         try: async () => {
+          const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket")
           const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections })
           await server.start()
           return server

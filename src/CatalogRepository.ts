@@ -2,8 +2,8 @@
  * Reads the catalog: which libraries are due (`CatalogSelection`), a cohort at a time in keyset
  * pages, and whether the tables have every column the job reads and writes.
  */
-import { SqlClient, SqlSchema } from "@effect/sql"
-import { Chunk, Effect, Option, Schema, Stream } from "effect"
+import { SqlClient } from "@effect/sql"
+import { Chunk, Effect, Option, Predicate, Schema, Stream } from "effect"
 import { CatalogSchema, catalogTables } from "./CatalogSchema.js"
 import { makeSelectionSql, type SelectionRules } from "./CatalogSelection.js"
 import type { Recheck } from "./ConsumerConfig.js"
@@ -13,12 +13,32 @@ import { CatalogError } from "./domain/Errors.js"
 import { LibraryId } from "./domain/LmlWire.js"
 import type { Cohort } from "./domain/Totals.js"
 
-export class CatalogRow extends Schema.Class<CatalogRow>("CatalogRow")({
+/** A plain struct, not a class: decoding a page into instances took twice as long. */
+export const CatalogRow = Schema.Struct({
   id: LibraryId,
   artist_name: Schema.String,
   album_title: Schema.String,
   legacy_release_id: Schema.NullOr(Schema.Int)
-}) {}
+})
+export type CatalogRow = typeof CatalogRow.Type
+
+const decodeRows = Schema.decodeUnknown(Schema.Array(CatalogRow))
+
+/**
+ * Whether `row` is a `CatalogRow` as it stands, so that the Schema would decode it to itself
+ * (test/unit/catalog-rows.test.ts holds the two together). A run reads every due row, and
+ * decoding 2,000 of them through the Schema cost ~2 ms against ~0.03 ms for this.
+ */
+export const isCatalogRow = (row: unknown): row is CatalogRow =>
+  Predicate.isRecord(row) &&
+  Number.isSafeInteger(row["id"]) &&
+  typeof row["artist_name"] === "string" &&
+  typeof row["album_title"] === "string" &&
+  (row["legacy_release_id"] === null || Number.isSafeInteger(row["legacy_release_id"]))
+
+/** A page's rows as they are; a page with a row that is not a `CatalogRow` fails with the Schema's error. */
+export const decodeCatalogPage = (rows: ReadonlyArray<unknown>) =>
+  rows.every(isCatalogRow) ? Effect.succeed(rows) : decodeRows(rows)
 
 /** One cohort's due rows, a page at a time. */
 export interface Selection extends SelectionRules {
@@ -86,16 +106,15 @@ export class CatalogRepository extends Effect.Service<CatalogRepository>()("Cata
         AND ${select.inCohort(selection.cohort, afterId)}
         AND ${select.inPartition(selection.partition)}`
 
-    const findPage = (selection: Selection) =>
-      SqlSchema.findAll({
-        Request: Schema.Number,
-        Result: CatalogRow,
-        execute: (afterId) => sql`
+    const findPage = (selection: Selection) => (afterId: number) =>
+      Effect.flatMap(
+        sql`
           SELECT l.id, l.artist_name, l.album_title, l.legacy_release_id FROM ${t.library} l
           WHERE l.id > ${afterId} AND ${pendingFilter(selection, afterId)}
           ORDER BY l.id
-          LIMIT ${selection.pageSize}`
-      })
+          LIMIT ${selection.pageSize}`,
+        decodeCatalogPage
+      )
 
     /** Keyset pages (never OFFSET), pulled only as fast as the pipeline consumes them. */
     const pendingRows = (selection: Selection): Stream.Stream<CatalogRow, CatalogError> => {

@@ -11,7 +11,7 @@ import { CatalogRepository, type CatalogRow } from "./CatalogRepository.js"
 import { ConsumerConfig, type WriteMode } from "./ConsumerConfig.js"
 import { type BatchVerdicts, matchResults } from "./domain/BatchVerdicts.js"
 import type { LmlFetchError } from "./domain/Errors.js"
-import { BulkResolveInput, type LibraryId } from "./domain/LmlWire.js"
+import type { BulkResolveInput, LibraryId } from "./domain/LmlWire.js"
 import * as Tally from "./domain/Tally.js"
 import * as Totals from "./domain/Totals.js"
 import type { Writable } from "./domain/Verdict.js"
@@ -70,16 +70,12 @@ interface RunPosition {
 const atStart: RunPosition = { batches: 0, failedInARow: 0, breakerOpen: false }
 
 /** The row was decoded from the catalog against the same types: validating it again would only cost. */
-const toInput = (row: CatalogRow) =>
-  new BulkResolveInput(
-    {
-      library_id: row.id,
-      artist_name: row.artist_name,
-      album_title: row.album_title,
-      legacy_release_id: row.legacy_release_id
-    },
-    { disableValidation: true }
-  )
+const toInput = (row: CatalogRow): BulkResolveInput => ({
+  library_id: row.id,
+  artist_name: row.artist_name,
+  album_title: row.album_title,
+  legacy_release_id: row.legacy_release_id
+})
 
 type MatchedSegment = Either.Either<BatchVerdicts, LmlFetchError>
 

@@ -19,6 +19,7 @@ import type { CatalogTables } from "../CatalogSchema.js"
 import type { LibraryId } from "../domain/LmlWire.js"
 import { noTracks, type TrackCounts } from "../domain/Totals.js"
 import type { CompilationCredits, TrackLink } from "../domain/TrackCredits.js"
+import { numberColumn, textColumn } from "./ArrayParams.js"
 
 /** The method this job writes on the rows it links. */
 export const LINK_METHOD = "lml_backfill"
@@ -109,12 +110,12 @@ export const makeTrackLinks = (sql: SqlClient.SqlClient, t: CatalogTables) => {
     sql`
       WITH proposed AS (
         SELECT * FROM unnest(
-          ${proposals.map((p) => p.library_id)}::int[],
-          ${proposals.map((p) => p.artist_name)}::text[],
-          ${proposals.map((p) => p.track_title)}::text[],
-          ${proposals.map((p) => p.resolved_artist_name)}::text[],
-          ${proposals.map((p) => p.confidence)}::real[],
-          ${proposals.map((p) => p.position)}::text[]
+          ${numberColumn(proposals, (p) => p.library_id)}::int[],
+          ${textColumn(proposals, (p) => p.artist_name)}::text[],
+          ${textColumn(proposals, (p) => p.track_title)}::text[],
+          ${textColumn(proposals, (p) => p.resolved_artist_name)}::text[],
+          ${numberColumn(proposals, (p) => p.confidence)}::real[],
+          ${textColumn(proposals, (p) => p.position)}::text[]
         ) WITH ORDINALITY AS p(library_id, artist_name, track_title, resolved_artist_name, confidence,
                                position, ord)
       ),

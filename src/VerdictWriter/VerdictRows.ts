@@ -2,7 +2,7 @@
  * The one statement that stores a batch's verdicts, track links aside: each single-artist
  * identity (the `library_identity` main row and one `library_identity_source` row per stored
  * source) with its no-match marker cleared, and the marker stamped for every other verdict.
- * Everything is bound as arrays, so a batch costs one statement, one round trip, whatever its
+ * Everything is bound as arrays (`ArrayParams`), so a batch costs one statement, one round trip, whatever its
  * size; its parts are data-modifying CTEs over disjoint rows. Rows of the big tables are found
  * by `= ANY(ARRAY(…))`, an index probe per id: as a join (`IN (SELECT …)`) the planner may
  * instead merge against a whole index, on every batch (measured: W3 took twice as long).
@@ -17,6 +17,7 @@ import { Effect } from "effect"
 import type { CatalogTables } from "../CatalogSchema.js"
 import type { LibraryId } from "../domain/LmlWire.js"
 import type { Resolution } from "../domain/Verdict.js"
+import { numberColumn, textColumn } from "./ArrayParams.js"
 
 /** Stamped into `notes` so a reader can tell which writer produced a row. */
 export const NOTES_TAG = "consumer:lml-bulk"
@@ -27,20 +28,20 @@ export const makeVerdictRows = (sql: SqlClient.SqlClient, t: CatalogTables) => {
    * database's clock. Returns the ids whose identity was written: the others' main row is manual.
    */
   const store = (rs: ReadonlyArray<Resolution>, noMatch: ReadonlyArray<LibraryId>) => {
-    const sources = rs.flatMap((r) => r.sources.map((source) => ({ library_id: r.library_id, ...source })))
+    const sources = rs.flatMap((r) => r.sources.map((source) => ({ library_id: r.library_id, source })))
     return Effect.map(
       sql<{ readonly library_id: LibraryId }>`
         WITH resolved AS (
           SELECT * FROM unnest(
-            ${rs.map((r) => r.library_id)}::int[],
-            ${rs.map((r) => r.main.discogs_artist_id)}::int[],
-            ${rs.map((r) => r.main.musicbrainz_artist_id)}::text[],
-            ${rs.map((r) => r.main.wikidata_qid)}::text[],
-            ${rs.map((r) => r.main.spotify_artist_id)}::text[],
-            ${rs.map((r) => r.main.apple_music_artist_id)}::text[],
-            ${rs.map((r) => r.main.bandcamp_id)}::text[],
-            ${rs.map((r) => r.method)}::text[],
-            ${rs.map((r) => r.confidence)}::real[]
+            ${numberColumn(rs, (r) => r.library_id)}::int[],
+            ${numberColumn(rs, (r) => r.main.discogs_artist_id)}::int[],
+            ${textColumn(rs, (r) => r.main.musicbrainz_artist_id)}::text[],
+            ${textColumn(rs, (r) => r.main.wikidata_qid)}::text[],
+            ${textColumn(rs, (r) => r.main.spotify_artist_id)}::text[],
+            ${textColumn(rs, (r) => r.main.apple_music_artist_id)}::text[],
+            ${textColumn(rs, (r) => r.main.bandcamp_id)}::text[],
+            ${textColumn(rs, (r) => r.method)}::text[],
+            ${numberColumn(rs, (r) => r.confidence)}::real[]
           ) AS v(library_id, discogs_artist_id, musicbrainz_artist_id, wikidata_qid, spotify_id,
                  apple_music_id, bandcamp_id, method, confidence)
         ),
@@ -68,11 +69,11 @@ export const makeVerdictRows = (sql: SqlClient.SqlClient, t: CatalogTables) => {
         -- Each written library's non-manual source rows become exactly its verdict's stored sources.
         verdict_sources AS (
           SELECT * FROM unnest(
-            ${sources.map((s) => s.library_id)}::int[],
-            ${sources.map((s) => s.source)}::text[],
-            ${sources.map((s) => s.external_id)}::text[],
-            ${sources.map((s) => s.method)}::text[],
-            ${sources.map((s) => s.confidence)}::real[]
+            ${numberColumn(sources, (s) => s.library_id)}::int[],
+            ${textColumn(sources, (s) => s.source.source)}::text[],
+            ${textColumn(sources, (s) => s.source.external_id)}::text[],
+            ${textColumn(sources, (s) => s.source.method)}::text[],
+            ${numberColumn(sources, (s) => s.source.confidence)}::real[]
           ) AS v(library_id, source, external_id, method, confidence)
           WHERE v.library_id IN (SELECT library_id FROM written)
         ),
@@ -103,10 +104,16 @@ export const makeVerdictRows = (sql: SqlClient.SqlClient, t: CatalogTables) => {
         ),
         markers_stamped AS (
           UPDATE ${t.library} SET unresolved_attempted_at = now()
-          WHERE id = ANY(${noMatch}::int[]) AND unresolved_attempted_at IS DISTINCT FROM now()
+          WHERE id = ANY(${numberColumn(noMatch, (id) => id)}::int[]) AND unresolved_attempted_at IS DISTINCT FROM now()
         )
-        SELECT library_id FROM written`,
-      (rows) => rows.map((row) => row.library_id)
+        -- The few ids a librarian's row kept from being written, not the many written: each row
+        -- returned costs the job more than it costs the database.
+        SELECT v.library_id FROM resolved v
+        WHERE NOT EXISTS (SELECT 1 FROM written w WHERE w.library_id = v.library_id)`,
+      (rows) => {
+        const manual = new Set(rows.map((row) => row.library_id))
+        return rs.map((r) => r.library_id).filter((id) => !manual.has(id))
+      }
     )
   }
 

@@ -2,6 +2,8 @@
  * The CLI as a separate process, against a real PostgreSQL and the simulator over loopback
  * HTTP speaking LML's wire format as the service sends it: exit codes, stdout, final tables.
  */
+import { createServer } from "node:http"
+import type { AddressInfo } from "node:net"
 import { SqlClient } from "@effect/sql"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
@@ -241,6 +243,61 @@ describe("library-identity-consumer run", () => {
         expect(simulator.requestCount).toBe(0)
         expect(yield* dumpAll).toEqual(after)
       })
+    )
+  )
+})
+
+/** Collects the POSTs a telemetry backend would get, for the duration of a scope. */
+const telemetrySink = Effect.acquireRelease(
+  Effect.promise(
+    () =>
+      new Promise<{
+        readonly url: string
+        readonly posts: Array<{ path: string; body: string }>
+        close(): void
+      }>((resolve) => {
+        const posts: Array<{ path: string; body: string }> = []
+        const server = createServer((request, response) => {
+          const chunks: Array<Buffer> = []
+          request.on("data", (chunk: Buffer) => chunks.push(chunk))
+          request.on("end", () => {
+            posts.push({ path: request.url ?? "", body: Buffer.concat(chunks).toString("utf8") })
+            response.writeHead(200, { "content-type": "application/json" }).end("{}")
+          })
+        })
+        server.listen(0, "127.0.0.1", () => {
+          const { port } = server.address() as AddressInfo
+          resolve({ url: `http://127.0.0.1:${port}`, posts, close: () => server.close() })
+        })
+      })
+  ),
+  (sink) => Effect.sync(() => sink.close())
+)
+
+// The built CLI loads its telemetry only when configured; these check that it still can.
+describe("telemetry from the built CLI", () => {
+  it.live("sends the run's spans to OTEL_EXPORTER_OTLP_ENDPOINT", () =>
+    inFreshSchema(
+      Effect.gen(function* () {
+        const sink = yield* telemetrySink
+        const result = yield* cliRun(demoSimulator(), { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url })
+        expect(result.code).toBe(0)
+        const traces = sink.posts.filter((post) => post.path === "/v1/traces")
+        expect(traces.some((post) => post.body.includes("lml.bulk_resolve_libraries"))).toBe(true)
+      }).pipe(Effect.scoped)
+    )
+  )
+
+  it.live("sends the run's transaction to SENTRY_DSN", () =>
+    inFreshSchema(
+      Effect.gen(function* () {
+        const sink = yield* telemetrySink
+        const dsn = sink.url.replace("http://", "http://publickey@") + "/42"
+        const result = yield* cliRun(demoSimulator(), { SENTRY_DSN: dsn })
+        expect(result.code).toBe(0)
+        const envelopes = sink.posts.filter((post) => post.path.startsWith("/api/42/envelope/"))
+        expect(envelopes.some((post) => post.body.includes("lml.bulk_resolve_libraries"))).toBe(true)
+      }).pipe(Effect.scoped)
     )
   )
 })

@@ -40,7 +40,7 @@ const hostileInput = fc
     album_title: hostileText,
     legacy_release_id: fc.option(fc.integer(), { nil: null })
   })
-  .map((fields) => new BulkResolveInput({ ...fields, library_id: LibraryId.make(fields.library_id) }))
+  .map((fields): BulkResolveInput => ({ ...fields, library_id: LibraryId.make(fields.library_id) }))
 
 describe("requestBody", () => {
   it.each([
