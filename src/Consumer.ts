@@ -317,6 +317,8 @@ export class Consumer extends Effect.Service<Consumer>()("Consumer", {
 
         let position = atStart
         for (const cohort of catalog.cohortsFor(config.recheck)) {
+          // Nothing was due a moment ago: a page read would only find that out again.
+          if (pending[cohort] === 0) continue
           position = yield* runCohort(cohort, position)
           if (position.breakerOpen) break
         }
