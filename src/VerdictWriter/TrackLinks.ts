@@ -130,10 +130,16 @@ export const makeTrackLinks = (sql: SqlClient.SqlClient, t: CatalogTables) => {
             ROW(a.artist_id, p.confidence, ${LINK_METHOD}::text, COALESCE(c.track_position, p.position))
             AS unchanged
         FROM proposed p
-        LEFT JOIN ${t.trackArtists} c
-          ON c.library_id = p.library_id
-         AND c.artist_name = p.artist_name
-         AND c.track_title IS NOT DISTINCT FROM p.track_title
+        -- A probe of the unique index per proposal (at most one row matches). As a plain join the
+        -- planner hashed the whole table for every batch; LIMIT keeps the subquery from being
+        -- flattened back into one.
+        LEFT JOIN LATERAL (
+          SELECT * FROM ${t.trackArtists} cta
+          WHERE cta.library_id = p.library_id
+            AND cta.artist_name = p.artist_name
+            AND cta.track_title IS NOT DISTINCT FROM p.track_title
+          LIMIT 1
+        ) c ON TRUE
         LEFT JOIN LATERAL (
           SELECT CASE WHEN count(*) = 1 THEN min(candidate.id) END AS artist_id
           FROM (SELECT ar.id FROM ${t.artists} ar
