@@ -2,10 +2,10 @@
  * The one statement that stores a batch's verdicts, track links aside: each single-artist
  * identity (the `library_identity` main row and one `library_identity_source` row per stored
  * source) with its no-match marker cleared, and the marker stamped for every other verdict.
- * Everything is bound as arrays (`ArrayParams`), so a batch costs one statement, one round trip, whatever its
- * size; its parts are data-modifying CTEs over disjoint rows. Rows of the big tables are found
- * by `= ANY(ARRAY(…))`, an index probe per id: as a join (`IN (SELECT …)`) the planner may
- * instead merge against a whole index, on every batch (measured: W3 took twice as long).
+ * Everything is bound as arrays (`ArrayParams`), so a batch costs one statement, one round trip,
+ * whatever its size; its parts are data-modifying CTEs over disjoint rows. Rows of the big tables
+ * are found by `= ANY(ARRAY(…))`, an index probe per id: as a join (`IN (SELECT …)`) the planner
+ * may instead merge against a whole index, on every batch (measured: W3 took twice as long).
  *
  * It owns only the columns LML's verdict carries. Release-level ids, `agreement_sources`,
  * `boost_sources` and the generated column are never written, and rows whose `method` is
@@ -104,7 +104,8 @@ export const makeVerdictRows = (sql: SqlClient.SqlClient, t: CatalogTables) => {
         ),
         markers_stamped AS (
           UPDATE ${t.library} SET unresolved_attempted_at = now()
-          WHERE id = ANY(${numberColumn(noMatch, (id) => id)}::int[]) AND unresolved_attempted_at IS DISTINCT FROM now()
+          WHERE id = ANY(${numberColumn(noMatch, (id) => id)}::int[])
+            AND unresolved_attempted_at IS DISTINCT FROM now()
         )
         -- The few ids a librarian's row kept from being written, not the many written: each row
         -- returned costs the job more than it costs the database.

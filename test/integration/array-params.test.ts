@@ -66,29 +66,12 @@ describe("ArrayParams", () => {
           textColumn(values, (v) => v),
           values
         ),
-        ({ same }) => expect(same).toBe(true)
+        ({ same, value }) => {
+          expect(same).toBe(true)
+          // Both spellings store a lone surrogate as U+FFFD; any other text comes back as it went.
+          if (values.every((v) => v === null || !/\p{Cs}/u.test(v))) expect(value).toStrictEqual(values)
+        }
       )
-    ).pipe(Effect.provide(TestDatabase.client))
-  )
-
-  it.effect("text that is not a lone surrogate reads back exactly", () =>
-    holds(
-      fc.array(
-        fc.option(
-          hostileText.filter((text) => !/\p{Cs}/u.test(text)),
-          { nil: null }
-        ),
-        { maxLength: 30 }
-      ),
-      (values) =>
-        Effect.map(
-          sameArray(
-            "text[]",
-            textColumn(values, (v) => v),
-            values
-          ),
-          ({ value }) => expect(value).toStrictEqual(values)
-        )
     ).pipe(Effect.provide(TestDatabase.client))
   )
 
