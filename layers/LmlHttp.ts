@@ -80,7 +80,7 @@ const isRetryableStatus = (status: number) => status >= 500 || status === 429 ||
  * `BulkResolveInput` (whoever made it validated it, or built it from values decoded against the
  * same types), and a `BulkResolveInput`'s encoded form is its own fields, so `JSON.stringify`
  * writes the bytes the encoder would (test/unit/lml-request-body.test.ts). Running the encoder
- * over 500 instances cost ~0.8 ms of CPU a call.
+ * over 500 inputs cost ~0.8 ms of CPU a call.
  */
 export const requestBody = (
   inputs: ReadonlyArray<BulkResolveInput>,
