@@ -133,18 +133,25 @@ export class CatalogRepository extends Effect.Service<CatalogRepository>()("Cata
       )
     }
 
-    /** How many rows each cohort will send; a cohort the run skips counts 0. */
+    /**
+     * How many rows each cohort will send; a cohort the run skips counts 0. The other cohort is
+     * the total less the V/A rows: the planner inlines `va` into each aggregate that names it,
+     * and a second one would probe `compilation_track_artist` for every row again (122 → 77 ms
+     * at 100,000 rows, all of it before the first batch).
+     */
     const countPending = (rules: SelectionRules, recheck: Recheck) =>
-      sql<{ readonly va: number; readonly non_va: number }>`
-        SELECT count(*) FILTER (WHERE va)::int AS va, count(*) FILTER (WHERE NOT va)::int AS non_va
+      sql<{ readonly va: number; readonly due: number }>`
+        SELECT count(*) FILTER (WHERE va)::int AS va, count(*)::int AS due
         FROM (
           SELECT ${select.isVa} AS va FROM ${t.library} l
           WHERE ${select.due(rules, recheck, 0)} AND ${select.inPartition(rules.partition)}
         ) due`.pipe(
         retryTransient,
         Effect.map(([row]) => {
+          const va = row?.va ?? 0
+          const byCohort = { va, non_va: (row?.due ?? 0) - va }
           const cohorts = select.cohortsFor(recheck)
-          const count = (cohort: Cohort) => (cohorts.includes(cohort) ? (row?.[cohort] ?? 0) : 0)
+          const count = (cohort: Cohort) => (cohorts.includes(cohort) ? byCohort[cohort] : 0)
           return { va: count("va"), non_va: count("non_va") }
         }),
         Effect.mapError((error) => databaseFailure("counting pending libraries", error))

@@ -8,6 +8,8 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as TestDatabase from "../../layers/TestDatabase.js"
 import * as Totals from "../../src/domain/Totals.js"
+import { CatalogRepository } from "../../src/CatalogRepository.js"
+import { ConsumerConfig } from "../../src/ConsumerConfig.js"
 import { OMIT } from "../../src/simulator/LmlSimulator.js"
 import { makeTrackStore } from "../../src/simulator/TrackStore.js"
 import {
@@ -326,6 +328,40 @@ describe("selection", () => {
         expect(totals).toMatchObject({ rows_resolved_compilation: 1, rows_skipped: { compilation: 1 } })
         expect(totals.compilation_track_rows_skipped_no_cta_match).toBe(1)
       })
+    )
+  )
+
+  it.effect("counts what is due in each cohort before the first page, as the pages then find it", () =>
+    inFreshSchema(
+      Effect.gen(function* () {
+        yield* seedLibrary([
+          { id: 1, artist_name: "Various Artists", code_volume_letters: "Z" },
+          { id: 2, artist_name: "Various Artists", code_volume_letters: null },
+          { id: 3, artist_name: "Stereolab" },
+          { id: 4, artist_name: "Juana Molina", code_volume_letters: "RO" },
+          { id: 5, artist_name: "Nobody Artist" },
+          // Not due: no artist name; an identity verified today; a marker from yesterday.
+          { id: 6, artist_name: null },
+          { id: 7, artist_name: "Soundtrack", code_volume_letters: "ZSTK" },
+          { id: 8, artist_name: "Various Artists", code_volume_letters: "Z" }
+        ])
+        yield* seedTrackRows([{ library_id: 2, artist_name: "Stereolab", track_title: "Refractions" }])
+        yield* withTables((sql, t) =>
+          Effect.all([
+            sql`INSERT INTO ${t.identity} (library_id, method, confidence, last_verified_at)
+              VALUES (7, 'exact_match', 1, now())`,
+            sql`UPDATE ${t.library} SET unresolved_attempted_at = now() - interval '1 day' WHERE id = 8`
+          ])
+        )
+        const catalog = yield* CatalogRepository
+        expect(yield* catalog.countPending(ConsumerConfig.defaults, "off")).toEqual({ va: 2, non_va: 3 })
+        expect(yield* catalog.countPending(ConsumerConfig.defaults, "va")).toEqual({ va: 1, non_va: 0 })
+
+        const simulator = demoSimulator()
+        const totals = yield* runConsumer(simulator)
+        expect([totals.cohorts.va.scanned, totals.cohorts.non_va.scanned]).toEqual([2, 3])
+        expect(askedIds(simulator)).toEqual([1, 2, 3, 4, 5])
+      }).pipe(Effect.provide(CatalogRepository.Default))
     )
   )
 })
