@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { get } from "node:http"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { performance } from "node:perf_hooks"
@@ -197,10 +198,30 @@ export const startSimulator = (settings: SimulatorSettings): Promise<Simulator> 
     })
   })
 
+/**
+ * A GET on a connection of its own. `fetch` keeps its connection alive between calls, and the
+ * simulator closes an idle one after 5 s: a run longer than that left the next call reusing a
+ * socket the server was closing ("other side closed").
+ */
+const getJson = (url: string): Promise<unknown> =>
+  new Promise((resolve, reject) => {
+    get(url, { agent: false }, (response) => {
+      const chunks: Array<Buffer> = []
+      response.on("data", (chunk: Buffer) => chunks.push(chunk))
+      response.on("error", reject)
+      response.on("end", () => {
+        try {
+          resolve(JSON.parse(Buffer.concat(chunks).toString("utf8")))
+        } catch (error) {
+          reject(error)
+        }
+      })
+    }).on("error", reject)
+  })
+
 /** The simulator's own count of requests and Σ service time so far (`src/simulator/server.ts`). */
 export const simulatorServiceStats = async (url: string): Promise<ServiceStats> => {
-  const response = await fetch(`${url}${STATS_PATH}`)
-  const stats: unknown = await response.json()
+  const stats = await getJson(`${url}${STATS_PATH}`)
   if (
     typeof stats !== "object" ||
     stats === null ||
